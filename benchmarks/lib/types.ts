@@ -37,6 +37,12 @@ export interface FnRow {
   itemsPerOp?: number;
   /** Minimum timing budget per side in ms (runner default otherwise). */
   timeMs?: number;
+  /**
+   * Optional. For rows that measure an accepted cost (e.g. the guard wrapper vs the bare function):
+   * the lowest speedup that is still fine. Between this and 0.95 the status is 'overhead', below it
+   * 'REGRESSION'; the CI gate uses it instead of its global tolerance. Default: no accepted cost.
+   */
+  minSpeedup?: number;
 }
 
 export interface SampleSummary {
@@ -48,6 +54,11 @@ export interface SampleSummary {
   opsPerSec?: number;
   /** Optional extras: bytes per key, sockets opened, lag, RSS... */
   extra?: Record<string, number | string>;
+  /** Optional spread figures; the runner uses p25/p75 to tell noise from a real difference. */
+  p25?: number;
+  p75?: number;
+  min?: number;
+  max?: number;
 }
 
 export interface CustomResult {
@@ -59,6 +70,10 @@ export interface CustomResult {
   peers?: Record<string, SampleSummary>;
   /** Free-form notes shown under the table (e.g. 'equal results checked on 300 chunks'). */
   note?: string;
+  /** Optional. Names one of several results of a row (e.g. 'c=16'); shown as 'name (label)'. */
+  label?: string;
+  /** Optional. Same meaning as FnRow.minSpeedup, for this result. */
+  minSpeedup?: number;
 }
 
 /** A row that measures itself (separate processes, HTTP load, memory per key...). */
@@ -71,9 +86,18 @@ export interface CustomRow {
   acceleratedName: string;
   /** Must verify equality of results itself before returning figures; throw on mismatch. */
   run(ctx: RowContext): Promise<CustomResult | CustomResult[]>;
+  /** Optional. Same meaning as FnRow.minSpeedup. */
+  minSpeedup?: number;
 }
 
 export type BenchRow = FnRow | CustomRow;
+
+/*
+ * Skipping: a row whose prerequisite is missing (e.g. no redis-server on this machine) throws, from
+ * setup() or run(), an error with `code === 'BENCH_ROW_SKIPPED'` (see benchmarks/lib/skip.ts). The
+ * runner reports it as 'skipped' with the message, and neither the run nor the CI gate fails on it.
+ * Any other throw (or a failed equality check) marks the row FAILED.
+ */
 
 /** Each file in benchmarks/rows exports `rows` (or a function returning them). */
 export type RowsExport = BenchRow[] | ((ctx: RowContext) => BenchRow[] | Promise<BenchRow[]>);
