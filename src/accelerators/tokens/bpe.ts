@@ -1,0 +1,193 @@
+// Count-only byte-pair encoder. Same merge rule as the Rust tiktoken (lowest rank first, leftmost on
+// ties), but pieces longer than LONG_PIECE bytes go through a heap so a 1 MB run of one letter is
+// O(n log n) instead of O(n^2). Nothing here builds token arrays.
+
+/** Rank table as shipped by gpt-tokenizer: index = rank, value = UTF-8 text or raw bytes. */
+export type RankTable = readonly (string | readonly number[] | undefined)[];
+
+/** Above this many bytes a piece is merged with the heap; below, the plain scan is faster. */
+const LONG_PIECE = 128;
+/** Pieces up to this many UTF-16 units have their count remembered. */
+const CACHE_PIECE_MAX = 64;
+const PIECE_CACHE_LIMIT = 50_000;
+const NO_RANK = 0x7fffffff;
+const POS_SPAN = 2 ** 32;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+export class BpeCounter {
+  readonly name: string;
+  readonly #pattern: RegExp;
+  // Token text -> rank, for tokens that are valid UTF-8: most pieces are found here whole.
+  readonly #textRanks = new Map<string, number>();
+  // Token bytes as a latin1 string -> rank, for merging.
+  readonly #byteRanks = new Map<string, number>();
+  #pieceCounts = new Map<string, number>();
+
+  constructor(name: string, pattern: RegExp, ranks: RankTable) {
+    if (!pattern.global) throw new Error('pattern must have the g flag');
+    this.name = name;
+    this.#pattern = pattern;
+    for (let rank = 0; rank < ranks.length; rank++) {
+      const token = ranks[rank];
+      if (token === undefined) continue;
+      if (typeof token === 'string') {
+        this.#textRanks.set(token, rank);
+        this.#byteRanks.set(ASCII_ONLY.test(token) ? token : Buffer.from(token, 'utf8').toString('latin1'), rank);
+      } else {
+        this.#byteRanks.set(String.fromCharCode(...token), rank);
+      }
+    }
+  }
+
+  /** Number of tokens of `text` with special-token strings treated as ordinary text. */
+  count(text: string): number {
+    const re = this.#pattern;
+    const textRanks = this.#textRanks;
+    re.lastIndex = 0;
+    let total = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const piece = m[0];
+      if (textRanks.has(piece)) total++;
+      else total += this.#countPiece(piece);
+    }
+    return total;
+  }
+
+  #countPiece(piece: string): number {
+    const cacheable = piece.length <= CACHE_PIECE_MAX;
+    if (cacheable) {
+      const hit = this.#pieceCounts.get(piece);
+      if (hit !== undefined) return hit;
+    }
+    const bytes = ASCII_ONLY.test(piece) ? piece : Buffer.from(piece, 'utf8').toString('latin1');
+    const n = bytes.length > LONG_PIECE ? this.#mergeHeap(bytes) : this.#mergeScan(bytes);
+    if (cacheable) {
+      // Dropping the whole map is cheaper than LRU bookkeeping and keeps memory bounded.
+      if (this.#pieceCounts.size >= PIECE_CACHE_LIMIT) this.#pieceCounts = new Map();
+      this.#pieceCounts.set(piece, n);
+    }
+    return n;
+  }
+
+  #rank(bytes: string, start: number, end: number): number {
+    const r = this.#byteRanks.get(bytes.substring(start, end));
+    return r === undefined ? NO_RANK : r;
+  }
+
+  /** tiktoken's own loop: O(n^2) but tight for short pieces. Returns the number of parts. */
+  #mergeScan(bytes: string): number {
+    const n = bytes.length;
+    if (n <= 1) return n;
+    const starts: number[] = new Array(n + 1);
+    const ranks: number[] = new Array(n);
+    for (let i = 0; i <= n; i++) starts[i] = i;
+    for (let i = 0; i < n - 1; i++) ranks[i] = this.#rank(bytes, i, i + 2);
+    ranks[n - 1] = NO_RANK;
+    let parts = n;
+    while (parts > 1) {
+      let best = NO_RANK;
+      let at = -1;
+      for (let i = 0; i < parts - 1; i++) {
+        if (ranks[i] < best) {
+          best = ranks[i];
+          at = i;
+        }
+      }
+      if (at < 0) break;
+      starts.splice(at + 1, 1);
+      ranks.splice(at + 1, 1);
+      parts--;
+      ranks[at] = at + 2 <= parts ? this.#rank(bytes, starts[at], starts[at + 2]) : NO_RANK;
+      if (at > 0) ranks[at - 1] = this.#rank(bytes, starts[at - 1], starts[at + 1]);
+    }
+    return parts;
+  }
+
+  /** Same result as #mergeScan, O(n log n): a min-heap of (rank, position) over a linked list. */
+  #mergeHeap(bytes: string): number {
+    const n = bytes.length;
+    const next = new Int32Array(n + 1);
+    const prev = new Int32Array(n + 1);
+    const rankAt = new Int32Array(n + 1);
+    for (let i = 0; i <= n; i++) {
+      next[i] = i + 1;
+      prev[i] = i - 1;
+    }
+    const heap = new MinHeap(n);
+    for (let i = 0; i < n - 1; i++) {
+      const r = this.#rank(bytes, i, i + 2);
+      rankAt[i] = r;
+      if (r !== NO_RANK) heap.push(r * POS_SPAN + i);
+    }
+    rankAt[n - 1] = NO_RANK;
+    rankAt[n] = NO_RANK;
+    let parts = n;
+    while (heap.size > 0) {
+      const key = heap.pop();
+      const pos = key % POS_SPAN;
+      const r = (key - pos) / POS_SPAN;
+      // A stale entry: the pair at pos changed since it was pushed (dead nodes keep NO_RANK).
+      if (rankAt[pos] !== r) continue;
+      const gone = next[pos];
+      const after = next[gone];
+      next[pos] = after;
+      if (after <= n) prev[after] = pos;
+      rankAt[gone] = NO_RANK;
+      parts--;
+      const afterNext = after < n ? next[after] : n + 1;
+      const own = afterNext <= n ? this.#rank(bytes, pos, afterNext) : NO_RANK;
+      rankAt[pos] = own;
+      if (own !== NO_RANK) heap.push(own * POS_SPAN + pos);
+      const before = prev[pos];
+      if (before >= 0) {
+        const left = this.#rank(bytes, before, after);
+        if (left !== rankAt[before]) {
+          rankAt[before] = left;
+          if (left !== NO_RANK) heap.push(left * POS_SPAN + before);
+        }
+      }
+    }
+    return parts;
+  }
+}
+
+class MinHeap {
+  #keys: Float64Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.#keys = new Float64Array(Math.max(16, capacity));
+  }
+  push(key: number): void {
+    if (this.size === this.#keys.length) {
+      const grown = new Float64Array(this.#keys.length * 2);
+      grown.set(this.#keys);
+      this.#keys = grown;
+    }
+    const keys = this.#keys;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent] <= key) break;
+      keys[i] = keys[parent];
+      i = parent;
+    }
+    keys[i] = key;
+  }
+  pop(): number {
+    const keys = this.#keys;
+    const top = keys[0];
+    const last = keys[--this.size];
+    let i = 0;
+    const half = this.size >> 1;
+    while (i < half) {
+      let child = 2 * i + 1;
+      if (child + 1 < this.size && keys[child + 1] < keys[child]) child++;
+      if (keys[child] >= last) break;
+      keys[i] = keys[child];
+      i = child;
+    }
+    keys[i] = last;
+    return top;
+  }
+}

@@ -1,0 +1,86 @@
+// The synchronous counting API: exact tiktoken counts, special-token strings counted as ordinary text
+// (tiktoken's `encode(text, [], [])`), memoised.
+import { encodingForModel, ENCODINGS, getCounter, isEncodingName, type EncodingName } from './encodings';
+import { TokenMemo, type TokenCacheOptions, type TokenCacheStats } from './memo';
+
+export interface CountOptions {
+  /** Model name; picks the encoding (see encodingForModel). Ignored when `encoding` is given. */
+  model?: string;
+  encoding?: EncodingName;
+}
+
+export const INVALID_ARGUMENT = 'FAST_LITELLM_INVALID_ARGUMENT';
+
+const memo = new TokenMemo();
+
+export function invalidArgument(message: string, Ctor: typeof TypeError | typeof RangeError = TypeError): Error {
+  const err = new Ctor(message) as Error & { code: string };
+  err.code = INVALID_ARGUMENT;
+  return err;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `type ${typeof value}`;
+}
+
+export function assertText(text: unknown, name = 'text'): asserts text is string {
+  if (typeof text !== 'string') {
+    throw invalidArgument(`The "${name}" argument must be of type string. Received ${describe(text)}`);
+  }
+}
+
+export function resolveEncoding(options: CountOptions | undefined): EncodingName {
+  if (options === undefined || options === null) return 'cl100k_base';
+  if (typeof options !== 'object') throw invalidArgument('The "options" argument must be an object');
+  const { encoding, model } = options;
+  if (encoding !== undefined) {
+    if (!isEncodingName(encoding)) {
+      throw invalidArgument(`The "encoding" option must be one of ${ENCODINGS.join(', ')}. Received ${String(encoding)}`, RangeError);
+    }
+    return encoding;
+  }
+  if (model !== undefined && typeof model !== 'string') {
+    throw invalidArgument(`The "model" option must be of type string. Received ${describe(model)}`);
+  }
+  return encodingForModel(model);
+}
+
+const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Lone surrogates reach tiktoken as U+FFFD (UTF-8 encoding replaces them); do the same. */
+export function wellFormed(text: string): string {
+  if (hasWellFormed) {
+    const s = text as string & { isWellFormed(): boolean; toWellFormed(): string };
+    return s.isWellFormed() ? text : s.toWellFormed();
+  }
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Count without the memo (used by workers and by the memo on a miss). */
+export function countUncached(text: string, encoding: EncodingName): number {
+  return getCounter(encoding).count(wellFormed(text));
+}
+
+/** Exact token count of `text`, equal to tiktoken's `encode(text, [], []).length`. */
+export function countTokens(text: string, options?: CountOptions): number {
+  assertText(text);
+  const encoding = resolveEncoding(options);
+  if (text.length === 0) return 0;
+  return memo.get(encoding, text, (t) => countUncached(t, encoding));
+}
+
+export function getTokenCacheStats(): TokenCacheStats {
+  return memo.stats();
+}
+
+/** Drop every memoised count and reset the statistics. */
+export function clearTokenCache(): void {
+  memo.clear();
+}
+
+export function configureTokenCache(options: TokenCacheOptions): void {
+  memo.configure(options);
+}

@@ -1,0 +1,101 @@
+// Encodings, their pre-tokenizer patterns and the model -> encoding map.
+// The patterns are tiktoken's, rewritten for JS so they split exactly like the Rust regex:
+// Rust `\s` is Unicode White_Space (JS `\s` also matches U+FEFF and misses U+0085), and Rust
+// `(?i:'s)` also matches the long s U+017F, which JS `[sS]` would not.
+import { BpeCounter, type RankTable } from './bpe';
+
+export type EncodingName = 'cl100k_base' | 'o200k_base' | 'p50k_base' | 'r50k_base';
+export const ENCODINGS: readonly EncodingName[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
+
+const WS = String.raw`\p{White_Space}`;
+const NOT_WS = String.raw`\P{White_Space}`;
+const CONTRACTION = String.raw`'(?:[sS\u017F]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])`;
+const UPPERISH = String.raw`[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`;
+const LOWERISH = String.raw`[\p{Ll}\p{Lm}\p{Lo}\p{M}]`;
+
+const PATTERNS: Record<EncodingName, string> = {
+  cl100k_base: [
+    CONTRACTION,
+    String.raw`[^\r\n\p{L}\p{N}]?\p{L}+`,
+    String.raw`\p{N}{1,3}`,
+    String.raw` ?[^${WS}\p{L}\p{N}]+[\r\n]*`,
+    String.raw`${WS}*[\r\n]+`,
+    String.raw`${WS}+(?!${NOT_WS})`,
+    String.raw`${WS}+`,
+  ].join('|'),
+  o200k_base: [
+    String.raw`[^\r\n\p{L}\p{N}]?${UPPERISH}*${LOWERISH}+(?:${CONTRACTION})?`,
+    String.raw`[^\r\n\p{L}\p{N}]?${UPPERISH}+${LOWERISH}*(?:${CONTRACTION})?`,
+    String.raw`\p{N}{1,3}`,
+    String.raw` ?[^${WS}\p{L}\p{N}]+[\r\n/]*`,
+    String.raw`${WS}*[\r\n]+`,
+    String.raw`${WS}+(?!${NOT_WS})`,
+    String.raw`${WS}+`,
+  ].join('|'),
+  // p50k/r50k are case-sensitive in tiktoken.
+  p50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^${WS}\p{L}\p{N}]+|${WS}+(?!${NOT_WS})|${WS}+`,
+  r50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^${WS}\p{L}\p{N}]+|${WS}+(?!${NOT_WS})|${WS}+`,
+};
+
+function loadRanks(name: EncodingName): RankTable {
+  // The rank tables of gpt-tokenizer (same vocabularies as tiktoken), loaded on first use only.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: RankTable };
+  return mod.default;
+}
+
+const counters = new Map<EncodingName, BpeCounter>();
+
+/** The counter for an encoding, built once per process on first use. */
+export function getCounter(name: EncodingName): BpeCounter {
+  let counter = counters.get(name);
+  if (counter === undefined) {
+    counter = new BpeCounter(name, new RegExp(PATTERNS[name], 'gu'), loadRanks(name));
+    counters.set(name, counter);
+  }
+  return counter;
+}
+
+/** Which encodings have been built so far (for tests of laziness). */
+export function builtEncodings(): EncodingName[] {
+  return [...counters.keys()];
+}
+
+export function isEncodingName(value: unknown): value is EncodingName {
+  return typeof value === 'string' && (ENCODINGS as readonly string[]).includes(value);
+}
+
+// Order matters: first prefix that matches wins. Provider prefixes ("openai/", "azure/") are stripped.
+const MODEL_PREFIXES: readonly (readonly [string, EncodingName])[] = [
+  ['gpt-4o', 'o200k_base'],
+  ['chatgpt-4o', 'o200k_base'],
+  ['gpt-4.1', 'o200k_base'],
+  ['gpt-4.5', 'o200k_base'],
+  ['gpt-5', 'o200k_base'],
+  ['gpt-oss', 'o200k_base'],
+  ['o1', 'o200k_base'],
+  ['o3', 'o200k_base'],
+  ['o4', 'o200k_base'],
+  ['text-davinci-002', 'p50k_base'],
+  ['text-davinci-003', 'p50k_base'],
+  ['code-davinci', 'p50k_base'],
+  ['code-cushman', 'p50k_base'],
+  ['davinci', 'r50k_base'],
+  ['curie', 'r50k_base'],
+  ['babbage', 'r50k_base'],
+  ['ada', 'r50k_base'],
+  ['gpt2', 'r50k_base'],
+];
+
+/** Encoding for a model name; anything not listed (gpt-4, gpt-3.5, embeddings, other vendors) is cl100k_base. */
+export function encodingForModel(model: string | undefined): EncodingName {
+  if (!model) return 'cl100k_base';
+  const name = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
+  if (name === 'davinci-002' || name === 'babbage-002') return 'cl100k_base';
+  for (const [prefix, encoding] of MODEL_PREFIXES) {
+    if (name === prefix || name.startsWith(prefix + '-') || name.startsWith(prefix + '.') || (prefix.length > 3 && name.startsWith(prefix))) {
+      return encoding;
+    }
+  }
+  return 'cl100k_base';
+}
