@@ -1,0 +1,66 @@
+import { type Config, type FeatureName, type FeatureMode, FEATURES, ConfigError, getConfig, loadConfig, setConfig, parseFeatureMode } from './config';
+import { activate, deactivate, getPatchStatus as rowStatus, isActive, registerTable } from './shims/loader';
+import { featureState, getFeatureStatus, syncFeatures } from './shims/features';
+import { litellmTable } from './shims/litellm';
+import { openaiTable } from './shims/openai';
+import type { RowStatus } from './shims/types';
+
+registerTable(litellmTable);
+registerTable(openaiTable);
+
+export interface AccelerationOptions {
+  /** Feature modes that override the environment and config file. */
+  features?: Partial<Record<FeatureName, FeatureMode['mode'] | `rollout:${number}` | boolean>>;
+  errorThreshold?: number;
+  /** Hook ESM namespaces too (needs the import-in-the-middle loader registered; register.mjs does it). */
+  esm?: boolean;
+}
+
+/** Installs the hooks and patches litellm (loaded already or later). Idempotent. */
+export function applyAcceleration(options: AccelerationOptions = {}): void {
+  const cfg: Config = structuredClone(getConfig());
+  for (const [name, mode] of Object.entries(options.features ?? {})) {
+    if (!(FEATURES as readonly string[]).includes(name)) throw new ConfigError(`applyAcceleration: unknown feature ${JSON.stringify(name)}; accepted: ${FEATURES.join(', ')}`);
+    cfg.features[name as FeatureName] = parseFeatureMode(mode, `applyAcceleration: features.${name}`);
+  }
+  if (options.errorThreshold !== undefined) {
+    if (!Number.isInteger(options.errorThreshold) || options.errorThreshold < 1) {
+      throw new ConfigError(`applyAcceleration: errorThreshold: invalid value ${String(options.errorThreshold)}; accepted: an integer >= 1`);
+    }
+    cfg.errorThreshold = options.errorThreshold;
+  }
+  setConfig(cfg);
+  syncFeatures();
+  activate({ esm: options.esm });
+}
+
+/** Restores every original (identity-equal) and stops patching later loads. */
+export async function removeAcceleration(): Promise<void> {
+  await deactivate();
+}
+
+export interface PatchStatus {
+  active: boolean;
+  rows: RowStatus[];
+}
+
+export function getPatchStatus(): PatchStatus {
+  return { active: isActive(), rows: rowStatus() };
+}
+
+export interface Health {
+  healthy: boolean;
+  active: boolean;
+  problems: string[];
+}
+
+export function healthCheck(): Health {
+  const problems: string[] = [];
+  for (const row of rowStatus()) if (row.state === 'skipped') problems.push(`${row.id}: ${row.reason}`);
+  for (const [name, s] of Object.entries(getFeatureStatus())) {
+    if (s.autoDisabled) problems.push(`${name}: turned itself off after ${s.errors} errors`);
+  }
+  return { healthy: problems.length === 0, active: isActive(), problems };
+}
+
+export { getFeatureStatus, loadConfig, featureState };

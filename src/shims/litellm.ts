@@ -1,0 +1,41 @@
+import { createPatternLookup } from '../accelerators/handler-lookup';
+import { createExports as lazyEncoders } from './redirects/litellm-encoders';
+import type { AnyFn } from './guard';
+import type { PatchTable } from './types';
+
+// The patch table for the npm package `litellm`: which export of which file is replaced by what,
+// under which feature. Checked against litellm 0.12.0's dist/src; other versions are skipped.
+const LITELLM = '>=0.12.0 <0.13.0';
+
+function handlerLookup(original: AnyFn): AnyFn {
+  const lookup = createPatternLookup();
+  return function getHandler(this: unknown, model: unknown, mapping: unknown) {
+    // Odd inputs keep the original's own answer or error.
+    if (typeof model !== 'string' || mapping === null || typeof mapping !== 'object') return original.call(this, model, mapping);
+    return lookup(model, mapping as Record<string, unknown>);
+  };
+}
+
+export const litellmTable: PatchTable = {
+  package: 'litellm',
+  rows: [
+    {
+      id: 'litellm.getHandler',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/handlers/getHandler.js',
+      export: 'getHandler',
+      feature: 'handler_lookup',
+      replace: handlerLookup,
+    },
+    {
+      id: 'litellm.encoders',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/utils/encoders.js',
+      feature: 'token_counting',
+      redirect: lazyEncoders,
+    },
+    // --- rows added by feature owners below this line (keep one row per replaced export) ---
+  ],
+};
