@@ -1,0 +1,7 @@
+export { DispatcherRegistry, POOL_DEFAULTS, checkPoolOptions } from './dispatchers';
+export type { PoolOptions, OriginStats } from './dispatchers';
+export { createPooledFetch } from './fetch';
+export type { FetchLike, PooledFetchOptions } from './fetch';
+export { FastResponse, FastHeaders, FastBody } from './response';
+export { ClientCache, clientKey } from './client-cache';
+export { NdjsonDecoder } from './ndjson';
