@@ -1,9 +1,8 @@
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
+.PHONY: install build test lint clean bench-quick comprehensive-benchmark before-after-benchmark bench-ci
 
-.PHONY: install build test lint clean
-
-# npm ci only when the lock file changed since the last install (or nothing is installed).
+# npm ci only when node_modules is missing or older than the lock file (fresh clone, changed deps).
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
@@ -24,3 +23,21 @@ test: build lint
 
 clean:
 	rm -rf dist coverage
+
+# ---- benchmarks (bench helper) -------------------------------------------------------------
+# Full shimmed-vs-baseline report (<= 15 min on 2 cores), then the before/after process run.
+comprehensive-benchmark: build
+	$(NODE_BIN)/tsx benchmarks/comprehensive.ts --out reports
+	$(NODE_BIN)/tsx benchmarks/before-after.ts --out reports
+
+# Short run for development (~2 min).
+bench-quick: build
+	$(NODE_BIN)/tsx benchmarks/comprehensive.ts --quick --out reports
+
+# CI gate: fails on any equality mismatch or any row slower than its baseline beyond the
+# tolerance (ratio only; BENCH_TOLERANCE=0.85 by default).
+bench-ci: build
+	CI=true $(NODE_BIN)/tsx benchmarks/comprehensive.ts --ci --quick --out reports
+
+before-after-benchmark: build
+	$(NODE_BIN)/tsx benchmarks/before-after.ts --out reports
