@@ -1,0 +1,66 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// Real processes, the real flags a user types, against the built package (make test builds first).
+const root = join(__dirname, '..', '..');
+const apps = join(root, 'test', 'fixtures', 'apps');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): { out: Record<string, unknown>; stderr: string } {
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { out: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist', 'esm', 'register.mjs'))) execFileSync('make', ['build'], { cwd: root, stdio: 'ignore' });
+});
+
+const applied = ['litellm.getHandler:applied', 'litellm.encoders:applied'];
+
+describe('register in real processes', () => {
+  it.each([
+    ['CommonJS app with -r', ['-r', 'fast-litellm/register', join(apps, 'app.cjs')], {}],
+    ['CommonJS app with --import', ['--import', 'fast-litellm/register', join(apps, 'app.cjs')], {}],
+    ['ESM app with --import', ['--import', 'fast-litellm/register', join(apps, 'app.mjs')], {}],
+    ['ESM app with NODE_OPTIONS', [join(apps, 'app.mjs')], { NODE_OPTIONS: '--import fast-litellm/register' }],
+  ])('%s: same results as plain, patches applied', (_name, args, env) => {
+    const app = args.find((a) => a.startsWith(apps))!;
+    const plain = run([app]);
+    const shimmed = run(args, env);
+    expect(shimmed.out.handlers).toEqual(plain.out.handlers);
+    expect(shimmed.out.exports).toEqual(plain.out.exports);
+    for (const row of applied) expect(shimmed.out.status).toContain(row);
+    expect(plain.out.status === null || !(plain.out.status as string[]).some((s) => s.endsWith(':applied'))).toBe(true);
+    expect(shimmed.stderr).toBe('');
+  });
+
+  it('FAST_LITELLM_DISABLE=1 leaves litellm untouched', () => {
+    const { out } = run(['-r', 'fast-litellm/register', join(apps, 'app.cjs')], { FAST_LITELLM_DISABLE: '1' });
+    expect(out.status).toEqual(['litellm.getHandler:pending', 'litellm.encoders:pending']);
+  });
+
+  it('an invalid setting stops startup with one line naming it', () => {
+    const r = spawnSync(process.execPath, ['--import', 'fast-litellm/register', join(apps, 'app.mjs')], {
+      cwd: root, env: { ...process.env, FAST_LITELLM_STREAMING: 'turbo' }, encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('fast-litellm: FAST_LITELLM_STREAMING: invalid value "turbo"; accepted: on, off, shadow or rollout:N with N an integer from 0 to 100');
+  });
+
+  it('an unsupported litellm version is skipped with a reason and the app runs', () => {
+    const { out, stderr } = run(['-r', 'fast-litellm/register', join(root, 'test', 'fixtures', 'unsupported', 'app.cjs')]);
+    expect(out.handler).toBe('openai');
+    expect(out.row).toMatchObject({ state: 'skipped', version: '0.13.2' });
+    expect((out.row as { reason: string }).reason).toBe('litellm 0.13.2 is outside the supported range >=0.12.0 <0.13.0');
+    expect(stderr.match(/outside the supported range/g)).toHaveLength(1);
+  });
+
+  it('require and import of fast-litellm share one instance', () => {
+    const code = `const c = require('fast-litellm'); import('fast-litellm').then((e) => console.log(JSON.stringify({ same: e.getPatchStatus === c.getPatchStatus })));`;
+    const r = spawnSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(r.stdout)).toEqual({ same: true });
+  });
+});
