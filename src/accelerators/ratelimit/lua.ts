@@ -1,0 +1,212 @@
+// Lua run atomically by Redis: one EVALSHA per check, release or reconcile.
+//
+// ARGV: 1 op ('c' consume | 'a' adjust), 2 now ms, 3 windowMs, 4 algorithm ('s' | 'b'),
+//       5 rpm, 6 tpm, 7 maxParallel (0 = not set),
+//       consume: 8 cost, 9 acquire ('1' | '0');  adjust: 8 dRequests, 9 dTokens, 10 dParallel.
+// Consume reply: { allowed, type (1 requests, 2 tokens, 3 max_parallel_requests), remaining, resetMs,
+//                  retryAfterMs, remainingRequests, remainingTokens }, -1 standing for "unlimited".
+
+const COMMON = `
+local op = ARGV[1]
+local now = tonumber(ARGV[2])
+local W = tonumber(ARGV[3])
+local rpm = tonumber(ARGV[5])
+local tpm = tonumber(ARGV[6])
+local mp = tonumber(ARGV[7])
+local EPS = 1e-7
+local function c0(x) if x < 0 then return 0 end return x end
+local function fl(x) return math.floor(x + EPS) end
+local function num(x) return string.format('%.17g', x) end
+local function swretry(limit, cost, cur, prev, el)
+  if cost > limit then return -1 end
+  if cur + cost > limit then
+    local e2 = W * (1 - (limit - cost) / cur)
+    if e2 < 0 then e2 = 0 end
+    return math.max(1, math.ceil(W - el + e2))
+  end
+  return math.max(1, math.ceil(W * (1 - (limit - cost - cur) / prev) - el))
+end
+`;
+
+/** Our own layout: one hash per key (fields w rc rp tc tp | rt tt, and p). */
+export const NATIVE_SCRIPT = `${COMMON}
+local k = KEYS[1]
+if ARGV[4] == 's' then
+  local q = math.floor(now / W)
+  local v = redis.call('HMGET', k, 'w', 'rc', 'rp', 'tc', 'tp', 'p')
+  local w = tonumber(v[1]) or q
+  local rc, rp = tonumber(v[2]) or 0, tonumber(v[3]) or 0
+  local tc, tp = tonumber(v[4]) or 0, tonumber(v[5]) or 0
+  local p = tonumber(v[6]) or 0
+  if w ~= q then
+    if q - w == 1 then rp = rc; tp = tc else rp = 0; tp = 0 end
+    rc = 0; tc = 0
+  end
+  local el = now - q * W
+  local ttl = 2 * W - el
+  if op == 'a' then
+    rc = c0(rc + tonumber(ARGV[8])); tc = c0(tc + tonumber(ARGV[9])); p = c0(p + tonumber(ARGV[10]))
+    redis.call('HSET', k, 'w', q, 'rc', rc, 'rp', rp, 'tc', tc, 'tp', tp, 'p', p)
+    redis.call('PEXPIRE', k, math.ceil(ttl))
+    return 1
+  end
+  local cost = tonumber(ARGV[8])
+  local weight = (W - el) / W
+  local reset = math.ceil(W - el)
+  local estR = rp * weight + rc
+  local estT = tp * weight + tc
+  local remR, remT = -1, -1
+  if rpm > 0 then remR = c0(fl(rpm - estR)) end
+  if tpm > 0 then remT = c0(fl(tpm - estT)) end
+  if rpm > 0 and estR + 1 > rpm + EPS then
+    return {0, 1, remR, reset, swretry(rpm, 1, rc, rp, el), remR, remT}
+  end
+  if tpm > 0 and estT + cost > tpm + EPS then
+    return {0, 2, remT, reset, swretry(tpm, cost, tc, tp, el), remR, remT}
+  end
+  if ARGV[9] == '1' and mp > 0 then
+    if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
+    p = p + 1
+  end
+  rc = rc + 1; tc = tc + cost
+  redis.call('HSET', k, 'w', q, 'rc', rc, 'rp', rp, 'tc', tc, 'tp', tp, 'p', p)
+  redis.call('PEXPIRE', k, math.ceil(ttl))
+  if rpm > 0 then remR = c0(fl(rpm - estR - 1)) end
+  if tpm > 0 then remT = c0(fl(tpm - estT - cost)) end
+  if rpm > 0 then return {1, 1, remR, reset, 0, remR, remT} end
+  if tpm > 0 then return {1, 2, remT, reset, 0, remR, remT} end
+  return {1, 3, mp - p, 0, 0, remR, remT}
+end
+-- token bucket (GCRA): rt / tt hold the theoretical arrival time of requests / tokens
+local v = redis.call('HMGET', k, 'rt', 'tt', 'p')
+local rt, tt, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+if rt < now then rt = now end
+if tt < now then tt = now end
+local function save()
+  redis.call('HSET', k, 'rt', num(rt), 'tt', num(tt), 'p', p)
+  local ttl = math.max(rt, tt) - now
+  if p > 0 and ttl < W then ttl = W end
+  redis.call('PEXPIRE', k, math.max(1, math.ceil(ttl)))
+end
+if op == 'a' then
+  if rpm > 0 then rt = math.max(now, rt + tonumber(ARGV[8]) * W / rpm) end
+  if tpm > 0 then tt = math.max(now, tt + tonumber(ARGV[9]) * W / tpm) end
+  p = c0(p + tonumber(ARGV[10]))
+  save()
+  return 1
+end
+local cost = tonumber(ARGV[8])
+local remR, remT, reset = -1, -1, 0
+local nr, nt = rt, tt
+if rpm > 0 then
+  local T = W / rpm
+  nr = rt + T
+  remR = c0(fl((W - (rt - now)) / T))
+  if nr - now > W + EPS then return {0, 1, remR, math.ceil(rt - now), math.max(1, math.ceil(nr - W - now)), remR, remT} end
+  reset = nr - now
+end
+if tpm > 0 then
+  local T = W / tpm
+  nt = tt + cost * T
+  remT = c0(fl((W - (tt - now)) / T))
+  if nt - now > W + EPS then
+    local retry = -1
+    if cost <= tpm then retry = math.max(1, math.ceil(nt - W - now)) end
+    return {0, 2, remT, math.ceil(tt - now), retry, remR, remT}
+  end
+  if rpm == 0 then reset = nt - now end
+end
+if ARGV[9] == '1' and mp > 0 then
+  if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
+  p = p + 1
+end
+rt = nr; tt = nt
+save()
+if rpm > 0 then remR = c0(fl((W - (rt - now)) * rpm / W)) end
+if tpm > 0 then remT = c0(fl((W - (tt - now)) * tpm / W)) end
+if rpm > 0 then return {1, 1, remR, math.ceil(reset), 0, remR, remT} end
+if tpm > 0 then return {1, 2, remT, math.ceil(reset), 0, remR, remT} end
+return {1, 3, mp - p, 0, 0, remR, remT}
+`;
+
+/**
+ * LiteLLM proxy layout (litellm/proxy/hooks/parallel_request_limiter_v3.py), for a descriptor D such as
+ * "api_key:<sha256 of the key>" or "model_per_key:<sha256>:<model>":
+ *   {D}:window                 window start, unix seconds (string), EX window seconds
+ *   {D}:requests               requests in the window (INCR)
+ *   {D}:tokens                 tokens in the window (INCRBYFLOAT, TTL set once)
+ *   {D}:max_parallel_requests  in-flight requests (INCR on start, -1 on end)
+ * The window is fixed and starts at the first request after the previous one ended, like LiteLLM's.
+ * KEYS: window, requests, tokens, max_parallel_requests (one hash tag: one cluster slot).
+ */
+export const LITELLM_PROXY_SCRIPT = `${COMMON}
+local Ws = math.floor(W / 1000)
+local nows = math.floor(now / 1000)
+local ws = tonumber(redis.call('GET', KEYS[1]))
+local fresh = (not ws) or (nows - ws >= Ws)
+if fresh then ws = nows end
+local rc, tc = 0, 0
+if not fresh then
+  rc = tonumber(redis.call('GET', KEYS[2])) or 0
+  tc = tonumber(redis.call('GET', KEYS[3])) or 0
+end
+local p = tonumber(redis.call('GET', KEYS[4])) or 0
+local function open()
+  if fresh then
+    redis.call('SET', KEYS[1], tostring(ws), 'EX', Ws)
+    redis.call('SET', KEYS[2], rc, 'EX', Ws)
+    redis.call('SET', KEYS[3], tc, 'EX', Ws)
+  end
+end
+local function addTokens(d)
+  if d == 0 then return end
+  local t = tonumber(redis.call('INCRBYFLOAT', KEYS[3], d))
+  if t < 0 then redis.call('SET', KEYS[3], 0, 'KEEPTTL') end
+  if redis.call('TTL', KEYS[3]) == -1 then redis.call('EXPIRE', KEYS[3], Ws) end
+end
+if op == 'a' then
+  local dr, dt, dp = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+  if fresh then
+    -- The window ended since the check: only usage beyond the reservation still counts.
+    rc = c0(dr); tc = c0(dt); open()
+  else
+    if dr ~= 0 then redis.call('SET', KEYS[2], c0(rc + dr), 'KEEPTTL') end
+    addTokens(dt)
+  end
+  if dp ~= 0 then
+    local np = redis.call('INCRBY', KEYS[4], dp)
+    if np < 0 then redis.call('SET', KEYS[4], 0) end
+    redis.call('EXPIRE', KEYS[4], Ws)
+  end
+  return 1
+end
+local cost = tonumber(ARGV[8])
+local reset = math.max(1, (ws + Ws) * 1000 - now)
+local remR, remT = -1, -1
+if rpm > 0 then remR = c0(rpm - rc) end
+if tpm > 0 then remT = c0(fl(tpm - tc)) end
+if rpm > 0 and rc + 1 > rpm then return {0, 1, remR, reset, reset, remR, remT} end
+if tpm > 0 and tc + cost > tpm + EPS then
+  local retry = reset
+  if cost > tpm then retry = -1 end
+  return {0, 2, remT, reset, retry, remR, remT}
+end
+if ARGV[9] == '1' and mp > 0 then
+  if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
+  redis.call('INCR', KEYS[4])
+  redis.call('EXPIRE', KEYS[4], Ws)
+  p = p + 1
+end
+if fresh then
+  rc = 1; tc = cost; open()
+else
+  redis.call('INCR', KEYS[2])
+  addTokens(cost)
+  rc = rc + 1; tc = tc + cost
+end
+if rpm > 0 then remR = c0(rpm - rc) end
+if tpm > 0 then remT = c0(fl(tpm - tc)) end
+if rpm > 0 then return {1, 1, remR, reset, 0, remR, remT} end
+if tpm > 0 then return {1, 2, remT, reset, 0, remR, remT} end
+return {1, 3, mp - p, 0, 0, remR, remT}
+`;

@@ -1,0 +1,218 @@
+import { DEFAULTS, type CheckResult, type LimitSpec, type LimitType } from './options';
+import { LITELLM_PROXY_SCRIPT, NATIVE_SCRIPT } from './lua';
+import type { RateLimitStore } from './store';
+
+/** The slice of an ioredis 5 client this store uses. */
+interface RedisLike {
+  status: string;
+  defineCommand(name: string, def: { numberOfKeys: number; lua: string }): void;
+  on(event: string, fn: (...a: unknown[]) => void): unknown;
+  once(event: string, fn: (...a: unknown[]) => void): unknown;
+  removeListener(event: string, fn: (...a: unknown[]) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+  [command: string]: unknown;
+}
+
+export interface RedisStoreOptions {
+  /** redis:// URL; the store then owns (and closes) its ioredis client. */
+  url?: string;
+  /** An existing ioredis client (left open by close()). */
+  client?: unknown;
+  /** Prepended to every key (default 'fast-litellm:rl:'; '' with keyLayout 'litellm-proxy'). */
+  keyPrefix?: string;
+  /**
+   * 'native' (default): one hash per key. 'litellm-proxy': LiteLLM proxy's `{descriptor}:requests`
+   * keys and fixed-window semantics, so Node workers and a Python LiteLLM proxy count together.
+   */
+  keyLayout?: 'native' | 'litellm-proxy';
+  /** When Redis is down or slower than timeoutMs: allow ('open', default) or deny ('closed'). */
+  failMode?: 'open' | 'closed';
+  /** Per-command deadline in ms (default 250). */
+  timeoutMs?: number;
+}
+
+const TYPES: LimitType[] = ['requests', 'requests', 'tokens', 'max_parallel_requests'];
+const CMD = 'fastLitellmRateLimit';
+const CMD_PROXY = 'fastLitellmRateLimitProxy';
+const inf = (n: number): number => (n < 0 ? Infinity : n);
+
+function loadIoredis(): new (url: string, opts: object) => RedisLike {
+  try {
+    // Optional peer dependency, loaded only when a RedisStore is built from a URL.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('ioredis') as new (url: string, opts: object) => RedisLike;
+  } catch {
+    throw new Error('RedisStore: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }');
+  }
+}
+
+export class RedisStore implements RateLimitStore {
+  readonly async = true;
+  readonly keyPrefix: string;
+  readonly keyLayout: 'native' | 'litellm-proxy';
+  readonly failMode: 'open' | 'closed';
+  readonly timeoutMs: number;
+  /** Commands that failed or timed out (each answered per failMode). */
+  errors = 0;
+  readonly client: RedisLike;
+  readonly #owned: boolean;
+  #warned = false;
+  #everReady = false;
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    if (options === null || typeof options !== 'object') throw new TypeError('RedisStore: options must be an object');
+    const { url, client } = options;
+    if ((url === undefined) === (client === undefined)) throw new TypeError('RedisStore: pass exactly one of url, client');
+    if (url !== undefined && typeof url !== 'string') throw new TypeError('RedisStore: url must be a string');
+    this.keyLayout = options.keyLayout ?? 'native';
+    if (this.keyLayout !== 'native' && this.keyLayout !== 'litellm-proxy') {
+      throw new RangeError(`RedisStore: keyLayout must be 'native' or 'litellm-proxy', got ${JSON.stringify(this.keyLayout)}`);
+    }
+    this.keyPrefix = options.keyPrefix ?? (this.keyLayout === 'litellm-proxy' ? '' : DEFAULTS.keyPrefix);
+    if (typeof this.keyPrefix !== 'string') throw new TypeError('RedisStore: keyPrefix must be a string');
+    this.failMode = options.failMode ?? DEFAULTS.failMode;
+    if (this.failMode !== 'open' && this.failMode !== 'closed') {
+      throw new RangeError(`RedisStore: failMode must be 'open' or 'closed', got ${JSON.stringify(this.failMode)}`);
+    }
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.redisTimeoutMs;
+    if (typeof this.timeoutMs !== 'number' || !Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
+      throw new RangeError(`RedisStore: timeoutMs must be a positive number, got ${String(this.timeoutMs)}`);
+    }
+    if (url !== undefined) {
+      const Redis = loadIoredis();
+      this.client = new Redis(url, {
+        // Fail fast while disconnected instead of queueing checks until Redis returns.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: this.timeoutMs,
+        connectTimeout: Math.max(1000, this.timeoutMs),
+        retryStrategy: (times: number) => Math.min(50 * times, 1000),
+      });
+      this.#owned = true;
+    } else {
+      this.client = client as RedisLike;
+      if (!this.client || typeof this.client.defineCommand !== 'function') {
+        throw new TypeError('RedisStore: client must be an ioredis client');
+      }
+      this.#owned = false;
+    }
+    // An 'error' event without a listener would crash the process.
+    this.client.on('error', (e: unknown) => this.#warn(e));
+    this.client.on('ready', () => {
+      this.#everReady = true;
+      this.#warned = false;
+    });
+    if (this.client.status === 'ready') this.#everReady = true;
+    this.client.defineCommand(CMD, { numberOfKeys: 1, lua: NATIVE_SCRIPT });
+    this.client.defineCommand(CMD_PROXY, { numberOfKeys: 4, lua: LITELLM_PROXY_SCRIPT });
+  }
+
+  bind(spec: LimitSpec): void {
+    if (this.keyLayout === 'litellm-proxy') {
+      if (spec.algorithm !== 'sliding-window') {
+        throw new RangeError("RedisStore: keyLayout 'litellm-proxy' uses LiteLLM's fixed window; algorithm must be 'sliding-window'");
+      }
+      if (spec.windowMs % 1000 !== 0) {
+        throw new RangeError(`RedisStore: keyLayout 'litellm-proxy' counts whole seconds; windowMs must be a multiple of 1000, got ${spec.windowMs}`);
+      }
+    }
+  }
+
+  #warn(e: unknown): void {
+    if (this.#warned || this.#closed) return;
+    this.#warned = true;
+    const msg = e instanceof Error ? e.message : String(e);
+    process.emitWarning(`fast-litellm rate limiting: Redis unavailable (${msg}); failing ${this.failMode} until it returns`, {
+      code: 'FAST_LITELLM_REDIS_UNAVAILABLE',
+    });
+  }
+
+  #call(key: string, args: (string | number)[]): Promise<unknown> {
+    const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    if (this.keyLayout === 'native') return c[CMD](this.keyPrefix + key, ...args);
+    const d = `{${this.keyPrefix}${key}}:`;
+    return c[CMD_PROXY](d + 'window', d + 'requests', d + 'tokens', d + 'max_parallel_requests', ...args);
+  }
+
+  /** Runs one script call under the deadline; null when Redis failed (already counted and warned). */
+  async #run(key: string, args: (string | number)[]): Promise<unknown[] | null> {
+    if (this.#closed) return null;
+    try {
+      if (!this.#everReady) await this.#firstConnect();
+      const p = this.#call(key, args);
+      const r = this.#owned ? await p : await withTimeout(p, this.timeoutMs);
+      return r as unknown[];
+    } catch (e) {
+      this.errors++;
+      this.#warn(e);
+      return null;
+    }
+  }
+
+  #firstConnect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.client.removeListener('ready', onReady);
+        reject(new Error(`not connected within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      t.unref?.();
+      const onReady = (): void => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.client.once('ready', onReady);
+    });
+  }
+
+  async consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {
+    const r = await this.#run(key, ['c', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, cost, acquire ? '1' : '0']);
+    if (r === null) return this.#failed(s);
+    const type = TYPES[r[1] as number];
+    const limit = type === 'requests' ? s.rpm : type === 'tokens' ? s.tpm : s.maxParallel;
+    return {
+      allowed: r[0] === 1,
+      remaining: r[2] as number,
+      limit,
+      resetMs: r[3] as number,
+      retryAfterMs: inf(r[4] as number),
+      limitType: type,
+      remainingRequests: inf(r[5] as number),
+      remainingTokens: inf(r[6] as number),
+    };
+  }
+
+  #failed(s: LimitSpec): CheckResult {
+    const type: LimitType = s.rpm ? 'requests' : s.tpm ? 'tokens' : 'max_parallel_requests';
+    const limit = s.rpm || s.tpm || s.maxParallel;
+    if (this.failMode === 'open') {
+      return { allowed: true, remaining: limit, limit, resetMs: 0, retryAfterMs: 0, limitType: type, remainingRequests: s.rpm || Infinity, remainingTokens: s.tpm || Infinity };
+    }
+    const retry = Math.max(1000, this.timeoutMs);
+    return { allowed: false, remaining: 0, limit, resetMs: retry, retryAfterMs: retry, limitType: 'store_unavailable', remainingRequests: 0, remainingTokens: 0 };
+  }
+
+  async adjust(key: string, dRequests: number, dTokens: number, dParallel: number, now: number, s: LimitSpec): Promise<void> {
+    await this.#run(key, ['a', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, dRequests, dTokens, dParallel]);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#owned) return;
+    try {
+      await withTimeout(this.client.quit(), this.timeoutMs);
+    } catch {
+      this.client.disconnect();
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`Redis command timed out after ${ms} ms`)), ms);
+    t.unref?.();
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}
