@@ -72,6 +72,11 @@ export function countTokens(text: string, options?: CountOptions): number {
   return memo.get(encoding, text, (t) => countUncached(t, encoding));
 }
 
+/** The memo itself, for the async paths that count elsewhere and store the result here. */
+export function tokenMemo(): TokenMemo {
+  return memo;
+}
+
 export function getTokenCacheStats(): TokenCacheStats {
   return memo.stats();
 }

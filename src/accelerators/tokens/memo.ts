@@ -51,6 +51,40 @@ export class TokenMemo {
     this.#evict();
   }
 
+  /** The memoised count, or undefined (counted as a miss; store() should follow). */
+  lookup(encoding: string, text: string): number | undefined {
+    if (text.length < this.#minChars || this.#maxBytes === 0) {
+      this.#skipped++;
+      return undefined;
+    }
+    const map = this.#maps.get(encoding);
+    const hit = map?.get(text);
+    if (hit === undefined) {
+      this.#misses++;
+      return undefined;
+    }
+    this.#hits++;
+    map!.delete(text);
+    map!.set(text, hit);
+    return hit;
+  }
+
+  store(encoding: string, text: string, n: number): void {
+    if (text.length < this.#minChars || this.#maxBytes === 0) return;
+    let map = this.#maps.get(encoding);
+    if (map === undefined) {
+      map = new Map();
+      this.#maps.set(encoding, map);
+    }
+    if (map.has(text)) return;
+    const size = text.length * 2 + ENTRY_OVERHEAD;
+    if (size > this.#maxBytes) return;
+    map.set(text, n);
+    this.#bytes += size;
+    this.#entries++;
+    if (this.#bytes > this.#maxBytes) this.#evict();
+  }
+
   /** Count through the memo: `count` runs only on a miss. */
   get(encoding: string, text: string, count: (text: string) => number): number {
     if (text.length < this.#minChars || this.#maxBytes === 0) {
