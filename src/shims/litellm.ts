@@ -2,6 +2,7 @@ import { createPatternLookup } from '../accelerators/handler-lookup';
 import { createExports as lazyEncoders } from './redirects/litellm-encoders';
 import type { AnyFn } from './guard';
 import type { PatchTable } from './types';
+import { embeddingFunction, handlerMappings } from './litellm-handlers';
 
 // The patch table for the npm package `litellm`: which export of which file is replaced by what,
 // under which feature. Checked against litellm 0.12.0's dist/src; other versions are skipped.
@@ -37,5 +38,27 @@ export const litellmTable: PatchTable = {
       redirect: lazyEncoders,
     },
     // --- rows added by feature owners below this line (keep one row per replaced export) ---
+    {
+      // completion() reads exports.MODEL_HANDLER_MAPPINGS per call: a copy whose OpenAI, Anthropic,
+      // Mistral, DeepInfra, AI21 and Ollama entries are guarded pooled handlers (Ollama also the
+      // streaming fast path, feature `streaming`). Each entry checks its own flag.
+      id: 'litellm.MODEL_HANDLER_MAPPINGS',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/completion.js',
+      export: 'MODEL_HANDLER_MAPPINGS',
+      feature: 'connection_pooling',
+      value: handlerMappings,
+    },
+    {
+      id: 'litellm.embedding',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/embedding.js',
+      export: 'embedding',
+      feature: 'connection_pooling',
+      replace: embeddingFunction,
+      guard: { async: true, sideEffects: true },
+    },
   ],
 };
