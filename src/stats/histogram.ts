@@ -13,12 +13,17 @@ export class Histogram {
   max = 0;
 
   record(ns: number): void {
-    const v = ns < 1 ? 1 : ns;
-    let e: number;
-    if (v < 4294967296) e = 31 - Math.clz32(v);
-    else e = Math.min(MAX_EXP, Math.floor(Math.log2(v)));
-    const sub = e < SUB_BITS ? 0 : Math.min(SUB - 1, ((v / 2 ** e - 1) * SUB) | 0);
-    this.counts[e * SUB + sub]++;
+    let i: number;
+    if (ns < 4294967296) {
+      // Integer bit tricks: this runs on every guarded call.
+      const v = ns < 1 ? 1 : ns >>> 0;
+      const e = 31 - Math.clz32(v);
+      i = e < SUB_BITS ? e * SUB : e * SUB + ((v >>> (e - SUB_BITS)) & (SUB - 1));
+    } else {
+      const e = Math.min(MAX_EXP, Math.floor(Math.log2(ns)));
+      i = e * SUB + Math.min(SUB - 1, ((ns / 2 ** e - 1) * SUB) | 0);
+    }
+    this.counts[i]++;
     this.count++;
     this.sum += ns;
     if (ns < this.min) this.min = ns;
