@@ -1,0 +1,43 @@
+// litellm 0.12's Anthropic handler builds `new Anthropic({ apiKey })` with no base URL, and
+// @anthropic-ai/sdk 0.6 reads no ANTHROPIC_BASE_URL: the only way to point it at a mock or a gateway
+// is to redirect the SDK's default base URL. Used by tests and the profiler (`--via litellm`).
+import { createRequire } from 'node:module';
+
+const DEFAULT_BASE = 'https://api.anthropic.com';
+const STORE = Symbol('fastLitellmBaseUrl');
+
+/** The @anthropic-ai/sdk class litellm itself resolves, or undefined when it is not installed. */
+function anthropicClass(): any {
+  try {
+    const req = createRequire(__filename);
+    const fromLitellm = createRequire(req.resolve('litellm/package.json'));
+    return fromLitellm('@anthropic-ai/sdk');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes every Anthropic client created without an explicit baseURL talk to `url`.
+ * Returns a function that removes the redirect. Clients given a baseURL keep it.
+ */
+export function redirectAnthropicSdk(url: string): () => void {
+  const Anthropic = anthropicClass();
+  if (!Anthropic?.prototype) throw new Error('@anthropic-ai/sdk (as used by litellm) is not installed');
+  const proto = Anthropic.prototype;
+  const previous = Object.getOwnPropertyDescriptor(proto, 'baseURL');
+  // APIClient's constructor assigns `this.baseURL = ...`: an accessor on the prototype sees that assignment.
+  Object.defineProperty(proto, 'baseURL', {
+    configurable: true,
+    get(this: any) {
+      return this[STORE];
+    },
+    set(this: any, v: string) {
+      this[STORE] = v === DEFAULT_BASE ? url : v;
+    },
+  });
+  return () => {
+    if (previous) Object.defineProperty(proto, 'baseURL', previous);
+    else delete proto.baseURL;
+  };
+}
