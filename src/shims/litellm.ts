@@ -3,6 +3,7 @@ import { createExports as lazyEncoders } from './redirects/litellm-encoders';
 import type { AnyFn } from './guard';
 import type { PatchTable } from './types';
 import { embeddingFunction, handlerMappings } from './litellm-handlers';
+import { tokenRow } from './tokens';
 
 // The patch table for the npm package `litellm`: which export of which file is replaced by what,
 // under which feature. Checked against litellm 0.12.0's dist/src; other versions are skipped.
@@ -38,6 +39,35 @@ export const litellmTable: PatchTable = {
       redirect: lazyEncoders,
     },
     // --- rows added by feature owners below this line (keep one row per replaced export) ---
+    {
+      // Exact tiktoken counts via our count-only BPE + memo; special-token text counted as text.
+      id: 'litellm.countTokens',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/utils/toUsage.js',
+      export: 'countTokens',
+      feature: 'token_counting',
+      replace: tokenRow('countTokens'),
+    },
+    {
+      // The original calls its own countTokens directly, so toUsage is replaced as a whole.
+      id: 'litellm.toUsage',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/utils/toUsage.js',
+      export: 'toUsage',
+      feature: 'token_counting',
+      replace: tokenRow('toUsage'),
+    },
+    {
+      id: 'litellm.toEmbeddingUsage',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/utils/toUsage.js',
+      export: 'toEmbeddingUsage',
+      feature: 'token_counting',
+      replace: tokenRow('toEmbeddingUsage'),
+    },
     {
       // completion() reads exports.MODEL_HANDLER_MAPPINGS per call: a copy whose OpenAI, Anthropic,
       // Mistral, DeepInfra, AI21 and Ollama entries are guarded pooled handlers (Ollama also the
