@@ -4,7 +4,7 @@ import { join, sep } from 'node:path';
 import { satisfies } from 'semver';
 import { Hook as RequireHook } from 'require-in-the-middle';
 import { warnOnce, debug } from '../log';
-import { type AnyFn, guard, isGuarded } from './guard';
+import { type AnyFn, guard } from './guard';
 import type { FunctionRow, PatchRow, PatchTable, RedirectRow, RowStatus, ValueRow } from './types';
 
 // One process-wide require hook, one load-level redirect and (when registered) one import hook,
@@ -155,7 +155,7 @@ function applyRow(row: FunctionRow | ValueRow, target: Record<string, unknown>, 
     warnOnce(`${row.id}: export ${row.export} not found in ${row.package} ${version}; left unaccelerated`);
     return;
   }
-  if (isGuarded(original)) return;
+  // Several rows may replace one export (rate limiting over pooling): each wraps the one before.
   let replacement: unknown;
   try {
     replacement =
@@ -300,7 +300,8 @@ export async function deactivate(): Promise<void> {
   importHook?.unhook();
   importHook = undefined;
   uninstallRedirect();
-  for (const a of applied.splice(0)) {
+  // Last applied first, so stacked rows on one export unwind in order.
+  for (const a of applied.splice(0).reverse()) {
     if (a.target[a.row.export] === a.replacement) {
       setExport(a.target, a.row.export, a.original);
       setStatus(a.row, { state: 'removed', reason: 'removeAcceleration() restored the original' });
