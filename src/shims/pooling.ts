@@ -1,5 +1,5 @@
 import { getConfig } from '../config';
-import { ClientCache, DispatcherRegistry, createPooledFetch, type FetchLike, type OriginStats } from '../accelerators/pool';
+import { type BodyErrorMapper, ClientCache, DispatcherRegistry, createPooledFetch, type FetchLike, type OriginStats } from '../accelerators/pool';
 import { isEnabled } from './features';
 import { isActive } from './loader';
 
@@ -25,11 +25,21 @@ export function pooledFetchFor(fallback: FetchLike): FetchLike {
   if (pooledFns.has(fallback)) return fallback;
   let f = pooledByFallback.get(fallback);
   if (f === undefined) {
-    f = createPooledFetch({ registry: getRegistry(), fallback });
+    f = createPooledFetch({ registry: getRegistry(), fallback, bodyError: bodyErrorLike(fallback) });
     pooledByFallback.set(fallback, f);
     pooledFns.add(f);
   }
   return f;
+}
+
+/**
+ * node-fetch (the SDKs' default in Node) reports a body cut mid-way as its own FetchError; keep
+ * that for the SDK clients, fetch's TypeError('terminated') for global-fetch users.
+ */
+function bodyErrorLike(fallback: FetchLike): BodyErrorMapper | undefined {
+  const FetchError = (fallback as unknown as { FetchError?: new (m: string, t: string, e?: unknown) => Error }).FetchError;
+  if (typeof FetchError !== 'function') return undefined;
+  return (cause, url) => new FetchError(`Invalid response body while trying to fetch ${url}: Premature close`, 'system', cause);
 }
 
 export function isPooledFetch(f: unknown): boolean {

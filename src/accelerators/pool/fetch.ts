@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { DispatcherRegistry } from './dispatchers';
-import { FastResponse } from './response';
+import { type BodyErrorMapper, FastResponse, fetchBodyError } from './response';
 
 /** The subset of fetch() the SDKs and litellm's handlers call. */
 export type FetchLike = (input: any, init?: any) => Promise<any>;
@@ -14,6 +14,8 @@ export interface PooledFetchOptions {
   fallback: FetchLike;
   /** Called once per request served by the fast path (stats). */
   onRequest?: (origin: string) => void;
+  /** The error a body cut mid-way becomes; default: fetch's TypeError('terminated'). */
+  bodyError?: BodyErrorMapper;
 }
 
 type HeaderObject = Record<string, string>;
@@ -62,7 +64,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * returns a Response-shaped object (status, ok, headers.get/entries, body, text, json).
  */
 export function createPooledFetch(options: PooledFetchOptions): FetchLike {
-  const { registry, fallback, onRequest } = options;
+  const { registry, fallback, onRequest, bodyError = fetchBodyError } = options;
 
   return function pooledFetch(input: any, init?: any): Promise<any> {
     let href: string;
@@ -104,7 +106,7 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
             res.body.resume();
             return fallback(input, init);
           }
-          return new FastResponse(res.statusCode, res.headers, res.body as unknown as Readable, href, signal);
+          return new FastResponse(res.statusCode, res.headers, res.body as unknown as Readable, href, signal, bodyError);
         },
         (err: unknown) => { throw asFetchError(err, signal); },
       );

@@ -48,11 +48,16 @@ export class FastHeaders {
   }
 }
 
-/** fetch reports a body cut mid-way as TypeError('terminated'); keep that shape for callers. */
-function asFetchBodyError(err: unknown, signal: AbortSignal | null | undefined): unknown {
+/** Turns a transport error while reading a body into what the replaced fetch would throw. */
+export type BodyErrorMapper = (cause: unknown, url: string) => unknown;
+
+/** fetch (undici) reports a body cut mid-way as TypeError('terminated'). */
+export const fetchBodyError: BodyErrorMapper = (cause) => new TypeError('terminated', { cause });
+
+function asBodyError(err: unknown, signal: AbortSignal | null | undefined, map: BodyErrorMapper, url: string): unknown {
   if (signal?.aborted) return signal.reason ?? err;
   if (err instanceof Error && err.name === 'AbortError') return err;
-  return new TypeError('terminated', { cause: err });
+  return map(err, url);
 }
 
 interface ReadResult {
@@ -64,11 +69,13 @@ interface ReadResult {
 export class FastBody {
   readonly #stream: Readable;
   readonly #signal: AbortSignal | null | undefined;
+  readonly #mapError: (err: unknown) => unknown;
   #locked = false;
 
-  constructor(stream: Readable, signal: AbortSignal | null | undefined) {
+  constructor(stream: Readable, signal: AbortSignal | null | undefined, mapError: (err: unknown) => unknown) {
     this.#stream = stream;
     this.#signal = signal;
+    this.#mapError = mapError;
   }
 
   get locked(): boolean {
@@ -83,9 +90,9 @@ export class FastBody {
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const it = this.#iterator();
-    const signal = this.#signal;
+    const mapError = this.#mapError;
     return {
-      next: () => it.next().catch((err: unknown) => { throw asFetchBodyError(err, signal); }),
+      next: () => it.next().catch((err: unknown) => { throw mapError(err); }),
       return: async () => {
         await it.return?.();
         return { done: true, value: undefined };
@@ -101,13 +108,13 @@ export class FastBody {
   } {
     const it = this.#iterator();
     const stream = this.#stream;
-    const signal = this.#signal;
+    const mapError = this.#mapError;
     const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
     return {
       read: () =>
         it.next().then(
           (r) => (r.done ? { done: true, value: undefined } : { done: false, value: r.value as Uint8Array }),
-          (err: unknown) => { throw asFetchBodyError(err, signal); },
+          (err: unknown) => { throw mapError(err); },
         ),
       releaseLock: () => {},
       cancel: async () => {
@@ -134,6 +141,7 @@ export class FastResponse {
   readonly headers: FastHeaders;
   readonly #stream: Readable;
   readonly #signal: AbortSignal | null | undefined;
+  readonly #mapError: (err: unknown) => unknown;
   #body: FastBody | undefined;
   #used = false;
 
@@ -143,6 +151,7 @@ export class FastResponse {
     stream: Readable,
     url: string,
     signal: AbortSignal | null | undefined,
+    mapBodyError: BodyErrorMapper = fetchBodyError,
     statusText = '',
   ) {
     this.status = status;
@@ -151,11 +160,12 @@ export class FastResponse {
     this.url = url;
     this.headers = new FastHeaders(rawHeaders);
     this.#signal = signal;
+    this.#mapError = (err) => asBodyError(err, signal, mapBodyError, url);
     this.#stream = decode(stream, rawHeaders['content-encoding']);
   }
 
   get body(): FastBody | null {
-    if (this.#body === undefined) this.#body = new FastBody(this.#stream, this.#signal);
+    if (this.#body === undefined) this.#body = new FastBody(this.#stream, this.#signal, this.#mapError);
     return this.#body;
   }
 
@@ -180,7 +190,7 @@ export class FastResponse {
     if (this.bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#used = true;
     const stream = this.#stream;
-    const signal = this.#signal;
+    const mapError = this.#mapError;
     // Events, not for-await: the async iterator costs a promise per chunk.
     return new Promise<Buffer>((resolve, reject) => {
       const parts: Buffer[] = [];
@@ -190,9 +200,9 @@ export class FastResponse {
         ended = true;
         resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts));
       });
-      stream.once('error', (err) => reject(asFetchBodyError(err, signal)));
+      stream.once('error', (err) => reject(mapError(err)));
       stream.once('close', () => {
-        if (!ended) reject(asFetchBodyError(new Error('body closed before end'), signal));
+        if (!ended) reject(mapError(new Error('Premature close')));
       });
     });
   }

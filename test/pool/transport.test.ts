@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startMockServer } from '../../src/mock';
+import { applyAcceleration, removeAcceleration } from '../../src/index';
+import { clients, getPoolStats } from '../../src/shims/pooling';
+import { NdjsonDecoder } from '../../src/accelerators/pool';
+
+const require = createRequire(import.meta.url);
+const litellm = require('litellm');
+const messages = [{ role: 'user', content: 'split me please' }];
+
+afterAll(async () => {
+  await removeAcceleration();
+});
+
+describe('NdjsonDecoder', () => {
+  it('joins a JSON line and a multi-byte character split across chunks', () => {
+    const bytes = Buffer.from('{"response":"h\u00e9llo \u{1F600}"}\n{"response":"x"}\n{"done":true}');
+    const d = new NdjsonDecoder();
+    const out: unknown[] = [];
+    for (let i = 0; i < bytes.length; i += 3) out.push(...d.push(bytes.subarray(i, i + 3)));
+    out.push(...d.flush());
+    expect(out).toEqual([{ response: 'h\u00e9llo \u{1F600}' }, { response: 'x' }, { done: true }]);
+  });
+});
+
+describe('Ollama streaming fast path over split network chunks', () => {
+  for (const opts of [{ splitLines: true }, { splitUtf8: true }] as const) {
+    it(`${Object.keys(opts)[0]}: pooled reader returns the unsplit answer`, async () => {
+      const whole = await startMockServer({ replyTokens: 10, unicode: true });
+      const split = await startMockServer({ replyTokens: 10, unicode: true, tokensPerSec: 2000, ...opts });
+      try {
+        applyAcceleration({ features: { connection_pooling: 'on', streaming: 'on' } });
+        const ref: any = await litellm.completion({ model: 'ollama/llama2', messages, baseUrl: whole.url });
+        const got: any = await litellm.completion({ model: 'ollama/llama2', messages, baseUrl: split.url });
+        expect(got.choices).toEqual(ref.choices);
+        expect(got.usage).toEqual(ref.usage);
+        const chunks: any[] = [];
+        for await (const c of await litellm.completion({ model: 'ollama/llama2', messages, baseUrl: split.url, stream: true })) chunks.push(c);
+        expect(chunks.map((c) => c.choices[0].delta.content ?? '').join('')).toBe(ref.choices[0].message.content);
+        // Plain litellm 0.12 on the same stream: throws (lines) or corrupts characters (utf8).
+        applyAcceleration({ features: { connection_pooling: 'off', streaming: 'off' } });
+        let plain: unknown;
+        try {
+          plain = ((await litellm.completion({ model: 'ollama/llama2', messages, baseUrl: split.url })) as any).choices[0].message.content;
+        } catch (e) {
+          plain = e;
+        }
+        expect(plain).not.toEqual(ref.choices[0].message.content);
+      } finally {
+        await whole.close();
+        await split.close();
+      }
+    });
+  }
+});
+
+describe('API keys and client cache', () => {
+  it('two API keys in flight at once never cross', async () => {
+    const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
+    // A tiny echo server: the reply text is a hash of the Authorization header it received.
+    const srv = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        setTimeout(() => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'gpt-3.5-turbo',
+            choices: [{ index: 0, message: { role: 'assistant', content: hash(String(req.headers.authorization)) }, finish_reason: 'stop' }] }));
+        }, Math.random() * 5);
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(srv.address() as any).port}/v1`;
+    try {
+      applyAcceleration({ features: { connection_pooling: 'on' } });
+      clients.clear();
+      const keys = ['sk-alpha', 'sk-bravo'];
+      const calls = Array.from({ length: 40 }, (_, i) => keys[i % 2]);
+      const out = await Promise.all(calls.map((k) => litellm.completion({ model: 'gpt-3.5-turbo', messages, apiKey: k, baseUrl: url })));
+      out.forEach((r: any, i) => expect(r.choices[0].message.content).toBe(hash(`Bearer ${calls[i]}`)));
+      expect(clients.size).toBe(2);
+    } finally {
+      await new Promise((r) => srv.close(r));
+      srv.closeAllConnections();
+    }
+  });
+});
+
+describe('removeAcceleration()', () => {
+  it('closes the dispatchers and leaves no socket open', async () => {
+    const mock = await startMockServer({});
+    try {
+      applyAcceleration({ features: { connection_pooling: 'on', streaming: 'on' } });
+      await Promise.all(Array.from({ length: 8 }, () => litellm.completion({ model: 'gpt-3.5-turbo', messages, apiKey: 'k', baseUrl: `${mock.url}/v1` })));
+      await Promise.all(Array.from({ length: 8 }, () => litellm.completion({ model: 'ollama/llama2', messages, baseUrl: mock.url })));
+      const stats = getPoolStats().find((s) => s.origin === mock.url)!;
+      expect(stats.requests).toBe(16);
+      expect(stats.connects).toBeLessThan(stats.requests);
+      expect(stats.open).toBeGreaterThan(0);
+      await removeAcceleration();
+      expect(getPoolStats()).toEqual([]);
+      // The server sees our sockets go away.
+      for (let i = 0; i < 50 && mock.stats().connectionsActive > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(mock.stats().connectionsActive).toBe(0);
+      // And litellm is plain again: no request reaches our pools.
+      await litellm.completion({ model: 'gpt-3.5-turbo', messages, apiKey: 'k', baseUrl: `${mock.url}/v1` });
+      expect(getPoolStats()).toEqual([]);
+    } finally {
+      await mock.close();
+    }
+  });
+});
