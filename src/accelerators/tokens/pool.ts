@@ -34,7 +34,7 @@ export const TOKEN_POOL_DEFAULTS = Object.freeze({
   idleTimeoutMs: 30_000,
 });
 
-const settings = { ...TOKEN_POOL_DEFAULTS };
+const settings: { inlineBelowChars: number; maxThreads: number; idleTimeoutMs: number } = { ...TOKEN_POOL_DEFAULTS };
 const stats = { inline: 0, offloaded: 0, retries: 0, inlineFallbacks: 0 };
 let pool: PiscinaType<CountTask, number[]> | undefined;
 
