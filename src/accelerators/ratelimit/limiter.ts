@@ -90,7 +90,7 @@ export class RateLimiter {
       throw new RangeError(`RateLimiter.acquire: maxWaitMs must be a non-negative number, got ${maxWaitMs}`);
     }
     const first = this.store.consume(key, cost, true, this.#clock(), this.spec);
-    if (!(first instanceof Promise) && (first.allowed || maxWaitMs === 0 || !(first.retryAfterMs <= maxWaitMs))) {
+    if (!(first instanceof Promise) && (first.allowed || maxWaitMs === 0)) {
       if (first.allowed) return this.#lease(key, cost, first);
       throw new RateLimitError({ result: first, spec: this.spec, scope: options.scope });
     }

@@ -22,10 +22,10 @@ export interface RedisStoreOptions {
   /** Prepended to every key (default 'fast-litellm:rl:'; '' with keyLayout 'litellm-proxy'). */
   keyPrefix?: string;
   /**
-   * 'native' (default): one hash per key. 'litellm-proxy': LiteLLM proxy's `{descriptor}:requests`
+   * 'fast-litellm' (default): one hash per key. 'litellm-proxy': LiteLLM proxy's `{descriptor}:requests`
    * keys and fixed-window semantics, so Node workers and a Python LiteLLM proxy count together.
    */
-  keyLayout?: 'native' | 'litellm-proxy';
+  keyLayout?: 'fast-litellm' | 'litellm-proxy';
   /** When Redis is down or slower than timeoutMs: allow ('open', default) or deny ('closed'). */
   failMode?: 'open' | 'closed';
   /** Per-command deadline in ms (default 250). */
@@ -50,7 +50,7 @@ function loadIoredis(): new (url: string, opts: object) => RedisLike {
 export class RedisStore implements RateLimitStore {
   readonly async = true;
   readonly keyPrefix: string;
-  readonly keyLayout: 'native' | 'litellm-proxy';
+  readonly keyLayout: 'fast-litellm' | 'litellm-proxy';
   readonly failMode: 'open' | 'closed';
   readonly timeoutMs: number;
   /** Commands that failed or timed out (each answered per failMode). */
@@ -66,9 +66,9 @@ export class RedisStore implements RateLimitStore {
     const { url, client } = options;
     if ((url === undefined) === (client === undefined)) throw new TypeError('RedisStore: pass exactly one of url, client');
     if (url !== undefined && typeof url !== 'string') throw new TypeError('RedisStore: url must be a string');
-    this.keyLayout = options.keyLayout ?? 'native';
-    if (this.keyLayout !== 'native' && this.keyLayout !== 'litellm-proxy') {
-      throw new RangeError(`RedisStore: keyLayout must be 'native' or 'litellm-proxy', got ${JSON.stringify(this.keyLayout)}`);
+    this.keyLayout = options.keyLayout ?? 'fast-litellm';
+    if (this.keyLayout !== 'fast-litellm' && this.keyLayout !== 'litellm-proxy') {
+      throw new RangeError(`RedisStore: keyLayout must be 'fast-litellm' or 'litellm-proxy', got ${JSON.stringify(this.keyLayout)}`);
     }
     this.keyPrefix = options.keyPrefix ?? (this.keyLayout === 'litellm-proxy' ? '' : DEFAULTS.keyPrefix);
     if (typeof this.keyPrefix !== 'string') throw new TypeError('RedisStore: keyPrefix must be a string');
@@ -131,7 +131,7 @@ export class RedisStore implements RateLimitStore {
 
   #call(key: string, args: (string | number)[]): Promise<unknown> {
     const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    if (this.keyLayout === 'native') return c[CMD](this.keyPrefix + key, ...args);
+    if (this.keyLayout === 'fast-litellm') return c[CMD](this.keyPrefix + key, ...args);
     const d = `{${this.keyPrefix}${key}}:`;
     return c[CMD_PROXY](d + 'window', d + 'requests', d + 'tokens', d + 'max_parallel_requests', ...args);
   }
@@ -151,8 +151,11 @@ export class RedisStore implements RateLimitStore {
     }
   }
 
+  #connecting: Promise<void> | undefined;
+
+  /** One shared wait for the first connection (checks made right after construction). */
   #firstConnect(): Promise<void> {
-    return new Promise((resolve, reject) => {
+    this.#connecting ??= new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => {
         this.client.removeListener('ready', onReady);
         reject(new Error(`not connected within ${this.timeoutMs} ms`));
@@ -163,7 +166,10 @@ export class RedisStore implements RateLimitStore {
         resolve();
       };
       this.client.once('ready', onReady);
+    }).finally(() => {
+      this.#connecting = undefined;
     });
+    return this.#connecting;
   }
 
   async consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {

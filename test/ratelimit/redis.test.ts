@@ -1,0 +1,204 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiter, RateLimitError, RedisStore } from '../../src/accelerators/ratelimit';
+import { startRedis, type RedisServer } from './redis-server';
+
+// Real redis-server, started here on a free loopback port; never skipped (CI installs redis-server).
+
+let redis: RedisServer;
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown): void => { unhandled.push(e); };
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled).toEqual([]);
+});
+
+let seq = 0;
+const uniq = (p: string): string => `${p}:${process.pid}:${++seq}`;
+
+describe('RedisStore', () => {
+  it.each(['sliding-window', 'token-bucket'] as const)('%s: N concurrent checks vs L allow exactly min(N, L)', async (algorithm) => {
+    const store = new RedisStore({ url: redis.url });
+    try {
+      for (const [n, l] of [[300, 100], [40, 100]]) {
+        const rl = new RateLimiter({ rpm: l, algorithm, store });
+        const key = uniq('exact');
+        const results = await Promise.all(Array.from({ length: n }, () => rl.check(key)));
+        expect(results.filter((r) => r.allowed).length).toBe(Math.min(n, l));
+        expect(store.errors).toBe(0);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('maxParallel and tpm reserve/reconcile through one script', async () => {
+    const store = new RedisStore({ url: redis.url });
+    const rl = new RateLimiter({ tpm: 1000, maxParallel: 2, store });
+    const key = uniq('par');
+    const settled = await Promise.allSettled(Array.from({ length: 5 }, () => rl.acquire(key, { tokens: 100 })));
+    const leases = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(leases.length).toBe(2);
+    expect(settled.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof RateLimitError)).toBe(true);
+    await leases[0].release();
+    await leases[0].reconcile(700); // 200 reserved in all -> 800 after
+    expect((await rl.check(key, { tokens: 201 })).allowed).toBe(false);
+    expect((await rl.check(key, { tokens: 200 })).allowed).toBe(true);
+    await leases[1].release();
+    const again = await rl.acquire(key);
+    await again.release();
+    await store.close();
+  });
+
+  it('uses one EVALSHA round trip per check', async () => {
+    const store = new RedisStore({ url: redis.url });
+    const rl = new RateLimiter({ rpm: 1000, tpm: 100000, store });
+    await rl.check(uniq('warm'));
+    const client = store.client as unknown as { call(...a: string[]): Promise<string> };
+    // commandstats also counts the commands a script runs inside Redis; round trips are the
+    // top-level calls: EVALSHA (or EVAL after a NOSCRIPT).
+    const count = async (): Promise<number> => {
+      const info = await client.call('INFO', 'commandstats');
+      let total = 0;
+      for (const m of info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)) total += Number(m[2]);
+      return total;
+    };
+    const before = await count();
+    const key = uniq('rt');
+    for (let i = 0; i < 50; i++) await rl.check(key, { tokens: 10 });
+    const after = await count();
+    expect(after - before).toBe(50);
+    await store.close();
+  });
+
+  it("keyLayout 'litellm-proxy' writes LiteLLM proxy's keys", async () => {
+    const store = new RedisStore({ url: redis.url, keyLayout: 'litellm-proxy' });
+    const rl = new RateLimiter({ rpm: 3, tpm: 500, maxParallel: 5, store });
+    const d = `api_key:${uniq('hash')}`;
+    const lease = await rl.acquire(d, { tokens: 40 });
+    const client = store.client as unknown as { mget(...k: string[]): Promise<(string | null)[]>; ttl(k: string): Promise<number> };
+    const [win, req, tok, par] = await client.mget(`{${d}}:window`, `{${d}}:requests`, `{${d}}:tokens`, `{${d}}:max_parallel_requests`);
+    expect(Number(win)).toBe(Math.floor(Date.now() / 1000) - (Math.floor(Date.now() / 1000) - Number(win)));
+    expect(Math.abs(Number(win) - Date.now() / 1000)).toBeLessThan(5);
+    expect([req, tok, par]).toEqual(['1', '40', '1']);
+    expect(await client.ttl(`{${d}}:requests`)).toBeGreaterThan(55);
+    await lease.reconcile(25);
+    await lease.release();
+    expect(await client.mget(`{${d}}:tokens`, `{${d}}:max_parallel_requests`)).toEqual(['25', '0']);
+    // A request counted by the Python proxy (INCR on the same key) counts here too.
+    await (store.client as unknown as { incrby(k: string, n: number): Promise<number> }).incrby(`{${d}}:requests`, 2);
+    const r = await rl.check(d);
+    expect(r.allowed).toBe(false);
+    expect(r.limitType).toBe('requests');
+    expect(() => new RateLimiter({ rpm: 1, algorithm: 'token-bucket', store })).toThrow(/litellm-proxy' uses LiteLLM's fixed window/);
+    await store.close();
+  });
+
+  it('4 processes sharing one Redis: exactly L allowed in total', async () => {
+    const worker = join(__dirname, 'fixtures', 'redis-worker.ts');
+    for (const [algorithm, layout] of [['sliding-window', 'fast-litellm'], ['token-bucket', 'fast-litellm'], ['sliding-window', 'litellm-proxy']]) {
+      const key = uniq('procs');
+      const procs = Array.from({ length: 4 }, () =>
+        spawn(process.execPath, ['--import', 'tsx', worker, redis.url, key, '150', '250', algorithm, layout], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+          cwd: join(__dirname, '..', '..'),
+        }));
+      const lines = procs.map((p) => {
+        let buf = '';
+        const waiters: ((l: string) => void)[] = [];
+        p.stdout!.on('data', (d: Buffer) => {
+          buf += d.toString();
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            waiters.shift()?.(line);
+          }
+        });
+        return () => new Promise<string>((resolve) => waiters.push(resolve));
+      });
+      const ready = lines.map((next) => next());
+      expect(await Promise.all(ready)).toEqual(['ready', 'ready', 'ready', 'ready']);
+      const done = lines.map((next) => next());
+      for (const p of procs) p.stdin!.end('go\n');
+      const out = (await Promise.all(done)).map((l) => JSON.parse(l) as { allowed: number; errors: number });
+      expect(out.reduce((a, o) => a + o.allowed, 0)).toBe(250); // 600 checks vs limit 250
+      expect(out.every((o) => o.errors === 0)).toBe(true);
+      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+    }
+  }, 30_000);
+});
+
+describe('RedisStore when Redis goes away', () => {
+  it('fail-open allows, fail-closed denies, both within the timeout, and both recover after a restart', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }): void => { if (w.code === 'FAST_LITELLM_REDIS_UNAVAILABLE') warnings.push(w.message); };
+    process.on('warning', onWarning);
+    const open = new RedisStore({ url: redis.url, failMode: 'open', timeoutMs: 200 });
+    const closed = new RedisStore({ url: redis.url, failMode: 'closed', timeoutMs: 200 });
+    const rlOpen = new RateLimiter({ rpm: 2, store: open });
+    const rlClosed = new RateLimiter({ rpm: 2, store: closed });
+    const key = uniq('outage');
+    expect((await rlOpen.check(key)).allowed).toBe(true);
+    expect((await rlClosed.check(`${key}:c`)).allowed).toBe(true);
+
+    await redis.stop();
+    const t0 = performance.now();
+    const during = await Promise.all([
+      ...Array.from({ length: 20 }, () => rlOpen.check(key)),
+      ...Array.from({ length: 20 }, () => rlClosed.check(`${key}:c`)),
+    ]);
+    const elapsed = performance.now() - t0;
+    expect(during.slice(0, 20).every((r) => r.allowed)).toBe(true);
+    expect(during.slice(20).every((r) => !r.allowed && r.limitType === 'store_unavailable')).toBe(true);
+    expect(elapsed).toBeLessThan(5000); // nothing hangs: each check answers by its deadline
+    const err = await Promise.resolve(rlClosed.acquire(`${key}:c`)).catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err.limitType).toBe('store_unavailable');
+    // releases and reconciles during the outage resolve quietly
+    await expect(Promise.resolve(rlOpen.refund(key, 0, true))).resolves.toBeUndefined();
+    expect(open.errors).toBeGreaterThan(0);
+    await new Promise((r) => setImmediate(r));
+    expect(warnings.length).toBe(2); // once per store, not once per failed check
+
+    await redis.start();
+    const deadline = Date.now() + 10_000;
+    let back = false;
+    while (!back && Date.now() < deadline) {
+      const r = await rlClosed.check(uniq('after'));
+      back = r.allowed && r.limitType === 'requests';
+      if (!back) await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(back).toBe(true);
+    // Counting resumes on the fresh server: exactly 2 allowed.
+    const k2 = uniq('after2');
+    const rs = await Promise.all(Array.from({ length: 5 }, () => rlOpen.check(k2)));
+    expect(rs.filter((r) => r.allowed).length).toBe(2);
+    process.off('warning', onWarning);
+    await open.close();
+    await closed.close();
+  }, 30_000);
+
+  it('a never-reachable Redis answers per failMode without hanging', async () => {
+    const store = new RedisStore({ url: 'redis://127.0.0.1:1', failMode: 'closed', timeoutMs: 100 });
+    const rl = new RateLimiter({ rpm: 5, store });
+    const r = await rl.check('x');
+    expect(r.allowed).toBe(false);
+    expect(r.retryAfterMs).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('rejects bad options with messages naming the option', () => {
+    expect(() => new RedisStore({} as never)).toThrow('RedisStore: pass exactly one of url, client');
+    expect(() => new RedisStore({ url: redis.url, failMode: 'maybe' as never })).toThrow("RedisStore: failMode must be 'open' or 'closed', got \"maybe\"");
+    expect(() => new RedisStore({ url: redis.url, timeoutMs: -1 })).toThrow('RedisStore: timeoutMs must be a positive number, got -1');
+    expect(() => new RedisStore({ url: redis.url, keyLayout: 'x' as never })).toThrow("RedisStore: keyLayout must be 'fast-litellm' or 'litellm-proxy', got \"x\"");
+  });
+});
