@@ -5,3 +5,7 @@ export { getPerformanceStats, getRecommendations, exportPerformanceData, resetPe
 export { ConfigError, loadConfig, type Config, type FeatureName, type FeatureMode } from './config';
 export { markInternal } from './shims/guard';
 export type { RowStatus } from './shims/types';
+export { countTokens, tokenCounter, countTokensBatch, countTokensAsync, encodingForModel, getTokenCacheStats, clearTokenCache, closeTokenPool, type CountOptions, type TokenCounterOptions } from './accelerators/tokens';
+export { RateLimiter, MemoryStore, RedisStore, RateLimitError, type RateLimiterOptions, type CheckResult } from './accelerators/ratelimit';
+export { getPoolStats } from './shims/pooling';
+export { startMockServer, type MockServer, type StartMockServerOptions } from './mock';
