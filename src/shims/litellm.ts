@@ -1,6 +1,7 @@
 import { createPatternLookup } from '../accelerators/handler-lookup';
 import { createExports as lazyEncoders } from './redirects/litellm-encoders';
 import type { AnyFn } from './guard';
+import { rateLimited } from './ratelimit';
 import type { PatchTable } from './types';
 import { embeddingFunction, handlerMappings } from './litellm-handlers';
 import { tokenRow } from './tokens';
@@ -88,6 +89,27 @@ export const litellmTable: PatchTable = {
       export: 'embedding',
       feature: 'connection_pooling',
       replace: embeddingFunction,
+      guard: { async: true, sideEffects: true },
+    },
+    // Rate limiting goes last: it wraps whatever the rows above made of completion/embedding.
+    {
+      id: 'litellm.completion.rateLimit',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/completion.js',
+      export: 'completion',
+      feature: 'rate_limiting',
+      replace: rateLimited('completion'),
+      guard: { async: true, sideEffects: true },
+    },
+    {
+      id: 'litellm.embedding.rateLimit',
+      package: 'litellm',
+      versions: LITELLM,
+      file: 'dist/src/embedding.js',
+      export: 'embedding',
+      feature: 'rate_limiting',
+      replace: rateLimited('embedding'),
       guard: { async: true, sideEffects: true },
     },
   ],

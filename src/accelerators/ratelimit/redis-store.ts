@@ -30,6 +30,8 @@ export interface RedisStoreOptions {
   failMode?: 'open' | 'closed';
   /** Per-command deadline in ms (default 250). */
   timeoutMs?: number;
+  /** Let the process exit while the connection is open (for a client the store owns). */
+  unref?: boolean;
 }
 
 const TYPES: LimitType[] = ['requests', 'requests', 'tokens', 'max_parallel_requests'];
@@ -91,6 +93,10 @@ export class RedisStore implements RateLimitStore {
         retryStrategy: (times: number) => Math.min(50 * times, 1000),
       });
       this.#owned = true;
+      if (options.unref) {
+        const c = this.client as unknown as { stream?: { unref?(): void } };
+        this.client.on('connect', () => c.stream?.unref?.());
+      }
     } else {
       this.client = client as RedisLike;
       if (!this.client || typeof this.client.defineCommand !== 'function') {
