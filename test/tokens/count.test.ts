@@ -66,7 +66,7 @@ describe('countTokens', () => {
     const bytes = Buffer.alloc((MB / 4) * 3, 0).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
     const cases: [string, string][] = [
       ['letters', 'a'.repeat(MB)],
-      ['base64', bytes.toString('base64')],
+      ['base64', Buffer.from(bytes).toString('base64')],
       ['cjk', '日本語中文字符'.repeat(MB / 21)],
       ['emoji', '😀👍🎉'.repeat(MB / 18)],
     ];

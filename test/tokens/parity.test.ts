@@ -55,3 +55,39 @@ describe('edge cases', () => {
     }
   });
 });
+
+describe('ASCII scanner (cl100k) splits exactly like the regex', () => {
+  // Alphabet of every class the scanner distinguishes, plus non-ASCII characters that must hand over
+  // to the regex (letters, digits, spaces and punctuation outside ASCII, the long s of the contractions).
+  const ALPHABET = ["'", "'", 's', 'S', 't', 'r', 'R', 'e', 'E', 'v', 'l', 'L', 'm', 'd', 'D', 'a', 'Z', 'q', '0', '7', '9',
+    ' ', ' ', ' ', '\t', '\n', '\r', '\v', '\f', '(', '.', ',', '/', '\x00', '\x1f', '\x7f', 'é', '—', '\u00A0', '\u017F', '٣', '日', '\u0085', '\uFEFF'];
+  const pattern = /'(?:[sS\u017F]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\p{White_Space}\p{L}\p{N}]+[\r\n]*|\p{White_Space}*[\r\n]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+
+  it('gives the same pieces on 20,000 random strings', async () => {
+    const { scanCl100k } = await import('../../src/accelerators/tokens/scan-cl100k');
+    const { prng } = await import('./corpus');
+    const rnd = prng(99);
+    const bad: string[] = [];
+    for (let t = 0; t < 20_000 && bad.length < 5; t++) {
+      let text = '';
+      const len = 1 + Math.floor(rnd() * 24);
+      const asciiOnly = rnd() < 0.5;
+      for (let i = 0; i < len; i++) text += ALPHABET[Math.floor(rnd() * (asciiOnly ? 36 : ALPHABET.length))];
+      const want = text.match(pattern) ?? [];
+      const got: string[] = [];
+      for (let s = 0; s < text.length; ) {
+        let e = scanCl100k(text, s);
+        if (e < 0) {
+          pattern.lastIndex = s;
+          const m = pattern.exec(text)!;
+          expect(m.index).toBe(s);
+          e = s + m[0].length;
+        }
+        got.push(text.slice(s, e));
+        s = e;
+      }
+      if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`${JSON.stringify(text)}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
+    }
+    expect(bad).toEqual([]);
+  });
+});

@@ -5,6 +5,9 @@
 /** Rank table as shipped by gpt-tokenizer: index = rank, value = UTF-8 text or raw bytes. */
 export type RankTable = readonly (string | readonly number[] | undefined)[];
 
+/** End of the pre-tokenizer piece that starts at `start`, or -1 to let the regex decide. */
+export type PieceScanner = (text: string, start: number) => number;
+
 /** Above this many bytes a piece is merged with the heap; below, the plain scan is faster. */
 const LONG_PIECE = 128;
 /** Pieces up to this many UTF-16 units have their count remembered. */
@@ -22,11 +25,14 @@ export class BpeCounter {
   // Token bytes as a latin1 string -> rank, for merging.
   readonly #byteRanks = new Map<string, number>();
   #pieceCounts = new Map<string, number>();
+  readonly #scan: PieceScanner | undefined;
 
-  constructor(name: string, pattern: RegExp, ranks: RankTable) {
+  /** `scan`, when given, must split exactly like `pattern` (returning -1 hands one piece to the regex). */
+  constructor(name: string, pattern: RegExp, ranks: RankTable, scan?: PieceScanner) {
     if (!pattern.global) throw new Error('pattern must have the g flag');
     this.name = name;
     this.#pattern = pattern;
+    this.#scan = scan;
     for (let rank = 0; rank < ranks.length; rank++) {
       const token = ranks[rank];
       if (token === undefined) continue;
@@ -41,6 +47,7 @@ export class BpeCounter {
 
   /** Number of tokens of `text` with special-token strings treated as ordinary text. */
   count(text: string): number {
+    if (this.#scan !== undefined) return this.#countScanned(text, this.#scan);
     const re = this.#pattern;
     const textRanks = this.#textRanks;
     re.lastIndex = 0;
@@ -50,6 +57,27 @@ export class BpeCounter {
       const piece = m[0];
       if (textRanks.has(piece)) total++;
       else total += this.#countPiece(piece);
+    }
+    return total;
+  }
+
+  #countScanned(text: string, scan: PieceScanner): number {
+    const re = this.#pattern;
+    const textRanks = this.#textRanks;
+    const n = text.length;
+    let total = 0;
+    let s = 0;
+    while (s < n) {
+      let e = scan(text, s);
+      if (e < 0) {
+        re.lastIndex = s;
+        const m = re.exec(text) as RegExpExecArray;
+        e = s + m[0].length;
+      }
+      const piece = text.slice(s, e);
+      if (textRanks.has(piece)) total++;
+      else total += this.#countPiece(piece);
+      s = e;
     }
     return total;
   }

@@ -2,7 +2,8 @@
 // The patterns are tiktoken's, rewritten for JS so they split exactly like the Rust regex:
 // Rust `\s` is Unicode White_Space (JS `\s` also matches U+FEFF and misses U+0085), and Rust
 // `(?i:'s)` also matches the long s U+017F, which JS `[sS]` would not.
-import { BpeCounter, type RankTable } from './bpe';
+import { BpeCounter, type PieceScanner, type RankTable } from './bpe';
+import { scanCl100k } from './scan-cl100k';
 
 export type EncodingName = 'cl100k_base' | 'o200k_base' | 'p50k_base' | 'r50k_base';
 export const ENCODINGS: readonly EncodingName[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
@@ -37,6 +38,8 @@ const PATTERNS: Record<EncodingName, string> = {
   r50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^${WS}\p{L}\p{N}]+|${WS}+(?!${NOT_WS})|${WS}+`,
 };
 
+const SCANNERS: Partial<Record<EncodingName, PieceScanner>> = { cl100k_base: scanCl100k };
+
 function loadRanks(name: EncodingName): RankTable {
   // The rank tables of gpt-tokenizer (same vocabularies as tiktoken), loaded on first use only.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,7 +53,7 @@ const counters = new Map<EncodingName, BpeCounter>();
 export function getCounter(name: EncodingName): BpeCounter {
   let counter = counters.get(name);
   if (counter === undefined) {
-    counter = new BpeCounter(name, new RegExp(PATTERNS[name], 'gu'), loadRanks(name));
+    counter = new BpeCounter(name, new RegExp(PATTERNS[name], 'gu'), loadRanks(name), SCANNERS[name]);
     counters.set(name, counter);
   }
   return counter;
