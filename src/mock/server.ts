@@ -359,5 +359,5 @@ function dropBody(res: http.ServerResponse, text: string): void {
   const buf = Buffer.from(text);
   res.writeHead(200, JSON_HEADERS);
   res.write(buf.subarray(0, buf.length >> 1));
-  setImmediate(() => res.socket?.destroy()).unref();
+  setImmediate(() => res.socket?.destroy());
 }

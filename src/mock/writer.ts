@@ -13,9 +13,11 @@ export interface StreamPlan {
   headers: Record<string, string>;
 }
 
+// Immediates stay ref'd: an unref'd immediate does not keep libuv from blocking in poll, so an
+// otherwise idle server (the CLI, a client in another process) would stall mid-stream.
 function later(ms: number, fn: () => void): void {
   if (ms > 0) setTimeout(fn, ms).unref();
-  else setImmediate(fn).unref();
+  else setImmediate(fn);
 }
 
 /** Byte offset inside the tick where it is cut: inside a multi-byte character, else mid-way through its last event. */
@@ -29,6 +31,12 @@ function cutPoint(buf: Buffer, lastEventBytes: number, split: 'lines' | 'utf8'):
 
 export function writeStream(res: ServerResponse, plan: StreamPlan): void {
   const { ticks, split, drop } = plan;
+  if (plan.firstDelayMs <= 0 && plan.intervalMs <= 0 && split === 'none' && !drop) {
+    // Fast path for load tests: the whole stream in one write, no timers.
+    res.writeHead(200, plan.headers);
+    res.end(ticks.map((t) => t.join('')).join(''));
+    return;
+  }
   const paced = plan.intervalMs > 0;
   const dropAt = drop ? Math.max(1, Math.floor(ticks.length / 2)) : -1;
   let carry: Buffer | null = null;
@@ -42,7 +50,7 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
       const part = parts[i++];
       if (part.length > 0) res.write(part);
       if (i >= parts.length) then();
-      else setImmediate(next).unref();
+      else setImmediate(next);
     };
     next();
   };
@@ -52,7 +60,7 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
     if (k === dropAt) {
       // Half a line first, so the client sees a truncated body, not a clean end.
       if (carry === null) res.write(ticks[k][0].slice(0, Math.max(1, ticks[k][0].length >> 1)));
-      setImmediate(() => res.socket?.destroy()).unref();
+      setImmediate(() => res.socket?.destroy());
       return;
     }
     const last = k === ticks.length - 1;
@@ -83,7 +91,7 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
       setImmediate(() => {
         if (dead()) return;
         res.end(tail);
-      }).unref();
+      });
       return;
     }
     res.end();
