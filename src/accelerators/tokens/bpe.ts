@@ -26,6 +26,7 @@ export class BpeCounter {
   readonly #byteRanks = new Map<string, number>();
   #pieceCounts = new Map<string, number>();
   readonly #scan: PieceScanner | undefined;
+  #table: TextTable | undefined;
 
   /** `scan`, when given, must split exactly like `pattern` (returning -1 hands one piece to the regex). */
   constructor(name: string, pattern: RegExp, ranks: RankTable, scan?: PieceScanner) {
@@ -63,7 +64,7 @@ export class BpeCounter {
 
   #countScanned(text: string, scan: PieceScanner): number {
     const re = this.#pattern;
-    const textRanks = this.#textRanks;
+    const table = (this.#table ??= new TextTable(this.#textRanks));
     const n = text.length;
     let total = 0;
     let s = 0;
@@ -74,9 +75,9 @@ export class BpeCounter {
         const m = re.exec(text) as RegExpExecArray;
         e = s + m[0].length;
       }
-      const piece = text.slice(s, e);
-      if (textRanks.has(piece)) total++;
-      else total += this.#countPiece(piece);
+      // Whole-token pieces are found without building the piece string.
+      if (table.has(text, s, e)) total++;
+      else total += this.#countPiece(text.slice(s, e));
       s = e;
     }
     return total;
@@ -178,6 +179,49 @@ export class BpeCounter {
     }
     return parts;
   }
+}
+
+/** Open-addressing set of the token texts, probed with a slice of a longer string (no allocation). */
+class TextTable {
+  readonly #keys: string[];
+  readonly #slots: Int32Array;
+  readonly #mask: number;
+
+  constructor(ranks: Map<string, number>) {
+    this.#keys = [...ranks.keys()];
+    let size = 1;
+    while (size < this.#keys.length * 2) size <<= 1;
+    this.#slots = new Int32Array(size);
+    this.#mask = size - 1;
+    this.#keys.forEach((key, i) => {
+      let slot = hashRange(key, 0, key.length) & this.#mask;
+      while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
+      this.#slots[slot] = i + 1;
+    });
+  }
+
+  has(text: string, start: number, end: number): boolean {
+    const len = end - start;
+    let slot = hashRange(text, start, end) & this.#mask;
+    for (;;) {
+      const entry = this.#slots[slot];
+      if (entry === 0) return false;
+      const key = this.#keys[entry - 1];
+      if (key.length === len) {
+        let i = 0;
+        while (i < len && key.charCodeAt(i) === text.charCodeAt(start + i)) i++;
+        if (i === len) return true;
+      }
+      slot = (slot + 1) & this.#mask;
+    }
+  }
+}
+
+/** FNV-1a over UTF-16 code units. */
+function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 class MinHeap {
