@@ -27,6 +27,7 @@ export class BpeCounter {
   #pieceCounts = new Map<string, number>();
   readonly #scan: PieceScanner | undefined;
   #table: TextTable | undefined;
+  #pairRanks: Int32Array | undefined;
 
   /** `scan`, when given, must split exactly like `pattern` (returning -1 hands one piece to the regex). */
   constructor(name: string, pattern: RegExp, ranks: RankTable, scan?: PieceScanner) {
@@ -99,6 +100,16 @@ export class BpeCounter {
     return n;
   }
 
+  /** Rank of every 2-byte token, so the first pass of a merge needs no string slicing. */
+  #pairs(): Int32Array {
+    if (this.#pairRanks === undefined) {
+      const pairs = new Int32Array(65536).fill(NO_RANK);
+      for (const [key, rank] of this.#byteRanks) if (key.length === 2) pairs[(key.charCodeAt(0) << 8) | key.charCodeAt(1)] = rank;
+      this.#pairRanks = pairs;
+    }
+    return this.#pairRanks;
+  }
+
   #rank(bytes: string, start: number, end: number): number {
     const r = this.#byteRanks.get(bytes.substring(start, end));
     return r === undefined ? NO_RANK : r;
@@ -111,7 +122,8 @@ export class BpeCounter {
     const starts: number[] = new Array(n + 1);
     const ranks: number[] = new Array(n);
     for (let i = 0; i <= n; i++) starts[i] = i;
-    for (let i = 0; i < n - 1; i++) ranks[i] = this.#rank(bytes, i, i + 2);
+    const pairs = this.#pairs();
+    for (let i = 0; i < n - 1; i++) ranks[i] = pairs[(bytes.charCodeAt(i) << 8) | bytes.charCodeAt(i + 1)];
     ranks[n - 1] = NO_RANK;
     let parts = n;
     while (parts > 1) {
@@ -144,8 +156,9 @@ export class BpeCounter {
       prev[i] = i - 1;
     }
     const heap = new MinHeap(n);
+    const pairs = this.#pairs();
     for (let i = 0; i < n - 1; i++) {
-      const r = this.#rank(bytes, i, i + 2);
+      const r = pairs[(bytes.charCodeAt(i) << 8) | bytes.charCodeAt(i + 1)];
       rankAt[i] = r;
       if (r !== NO_RANK) heap.push(r * POS_SPAN + i);
     }
