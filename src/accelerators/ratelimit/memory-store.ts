@@ -7,8 +7,8 @@ import { deny, PARALLEL_RETRY_MS, slidingRetryAfter, type RateLimitStore } from 
  * Keys are not kept: each key is hashed to a 63-bit fingerprint (two 32-bit hashes) that lives in an
  * open-addressing table (linear probing, backward-shift deletion, no tombstones) whose per-key state
  * sits in typed-array columns. Two distinct keys share state only if both hashes collide and they
- * probe into the same cluster (~1e-9 per new key at 1M keys). Per key, with rpm only: 8 B fingerprint
- * + 4 B window id + 2 x 4 B counts = 20 B per slot, at most 0.8 load.
+ * probe into the same cluster (~1e-9 per new key at 1M keys). Per key, with rpm <= 65535 only: 8 B
+ * fingerprint + 4 B window id + 2 x 2 B counts = 16 B per slot (+8 B with tpm), at most 0.8 load.
  *
  * sliding-window is the two-bucket estimate (Cloudflare's, also used by LiteLLM-style proxies):
  *   estimate = previousWindowCount * (1 - elapsedInWindow / W) + currentWindowCount
@@ -69,8 +69,9 @@ export class MemoryStore implements RateLimitStore {
   #fpA = EMPTY_U32;
   #fpB = EMPTY_U32;
   #win = EMPTY_U32; // sliding: window id mod 2^32
-  #rc = EMPTY_U32; // sliding: requests in current / previous window
-  #rp = EMPTY_U32;
+  // sliding: requests in current / previous window; 16-bit cells when rpm fits (counts never exceed rpm)
+  #rc: Uint16Array | Uint32Array = EMPTY_U32;
+  #rp: Uint16Array | Uint32Array = EMPTY_U32;
   #tc = EMPTY_U32; // sliding: tokens in current / previous window
   #tp = EMPTY_U32;
   #rt = EMPTY_F64; // bucket: theoretical arrival time, requests / tokens
@@ -122,7 +123,11 @@ export class MemoryStore implements RateLimitStore {
     this.#fpB = new Uint32Array(cap);
     if (this.#sliding) {
       this.#win = new Uint32Array(cap);
-      if (s.rpm) { this.#rc = new Uint32Array(cap); this.#rp = new Uint32Array(cap); }
+      if (s.rpm) {
+        const Cells = s.rpm <= 0xffff ? Uint16Array : Uint32Array;
+        this.#rc = new Cells(cap);
+        this.#rp = new Cells(cap);
+      }
       if (s.tpm) { this.#tc = new Uint32Array(cap); this.#tp = new Uint32Array(cap); }
     } else {
       if (s.rpm) this.#rt = new Float64Array(cap);
@@ -282,19 +287,32 @@ export class MemoryStore implements RateLimitStore {
 
   #consumeSliding(i: number, cost: number, acquire: boolean, now: number, s: LimitSpec): CheckResult {
     const W = s.windowMs;
-    const elapsed = this.#roll(i, now, W);
-    const weight = (W - elapsed) / W;
+    const rpm = s.rpm;
+    const tpm = s.tpm;
+    const q = Math.floor(now / W);
+    if (((q - this.#win[i]) >>> 0) !== 0) this.#roll(i, now, W);
+    const elapsed = now - q * W;
     const resetMs = W - elapsed;
-    const estR = s.rpm ? this.#rp[i] * weight + this.#rc[i] : 0;
-    const estT = s.tpm ? this.#tp[i] * weight + this.#tc[i] : 0;
-    const remR = s.rpm ? s.rpm - estR - 1 : Infinity;
-    const remT = s.tpm ? s.tpm - estT - cost : Infinity;
+    const weight = resetMs / W;
+    const rc = this.#rc;
+    let remR = Infinity;
+    let remT = Infinity;
+    let estR = 0;
+    let estT = 0;
+    if (rpm !== 0) {
+      estR = rc[i] + this.#rp[i] * weight;
+      remR = rpm - estR - 1;
+    }
+    if (tpm !== 0) {
+      estT = this.#tc[i] + this.#tp[i] * weight;
+      remT = tpm - estT - cost;
+    }
     if (remR < -EPS || remT < -EPS) {
-      const leftR = s.rpm ? Math.max(0, Math.floor(s.rpm - estR + EPS)) : Infinity;
-      const leftT = s.tpm ? Math.max(0, Math.floor(s.tpm - estT + EPS)) : Infinity;
+      const leftR = rpm ? Math.max(0, Math.floor(rpm - estR + EPS)) : Infinity;
+      const leftT = tpm ? Math.max(0, Math.floor(tpm - estT + EPS)) : Infinity;
       return remR < -EPS
-        ? deny('requests', s.rpm, leftR, resetMs, slidingRetryAfter(s.rpm, 1, this.#rc[i], this.#rp[i], elapsed, W), leftR, leftT)
-        : deny('tokens', s.tpm, leftT, resetMs, slidingRetryAfter(s.tpm, cost, this.#tc[i], this.#tp[i], elapsed, W), leftR, leftT);
+        ? deny('requests', rpm, leftR, resetMs, slidingRetryAfter(rpm, 1, rc[i], this.#rp[i], elapsed, W), leftR, leftT)
+        : deny('tokens', tpm, leftT, resetMs, slidingRetryAfter(tpm, cost, this.#tc[i], this.#tp[i], elapsed, W), leftR, leftT);
     }
     if (acquire && s.maxParallel) {
       const p = this.#par[i];
@@ -304,8 +322,15 @@ export class MemoryStore implements RateLimitStore {
       }
       this.#par[i] = p + 1;
     }
-    if (s.rpm) this.#rc[i]++;
-    if (s.tpm) {
+    if (rpm !== 0) {
+      rc[i]++;
+      // Integral whenever no previous window weighs in (the common case): skip the rounding.
+      remR = remR === (remR | 0) ? remR : Math.max(0, Math.floor(remR + EPS));
+      if (tpm === 0 && s.maxParallel === 0) {
+        return { allowed: true, remaining: remR, limit: rpm, resetMs, retryAfterMs: 0, limitType: 'requests', remainingRequests: remR, remainingTokens: Infinity };
+      }
+    }
+    if (tpm !== 0) {
       const t = this.#tc[i] + cost;
       this.#tc[i] = t > 0xffffffff ? 0xffffffff : t;
     }
@@ -377,7 +402,7 @@ export class MemoryStore implements RateLimitStore {
     }
     if (this.#sliding) {
       this.#roll(i, now, s.windowMs);
-      if (s.rpm && dRequests) this.#rc[i] = clampU32(this.#rc[i] + dRequests);
+      if (s.rpm && dRequests) this.#rc[i] = Math.min(clampU32(this.#rc[i] + dRequests), this.#rc instanceof Uint16Array ? 0xffff : 0xffffffff);
       if (s.tpm && dTokens) this.#tc[i] = clampU32(this.#tc[i] + dTokens);
     } else {
       if (s.rpm && dRequests) this.#rt[i] = Math.max(now, Math.max(this.#rt[i], now) + (dRequests * s.windowMs) / s.rpm);
