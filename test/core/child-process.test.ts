@@ -1,20 +1,43 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../src/mock';
 
 // Real processes, the real flags a user types, against the built package (make test builds first).
 const root = join(__dirname, '..', '..');
 const apps = join(root, 'test', 'fixtures', 'apps');
 
+let mock: MockServer;
+
 function run(args: string[], env: NodeJS.ProcessEnv = {}): { out: Record<string, unknown>; stderr: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock?.url, ...env }, encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { out: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
 }
 
-beforeAll(() => {
+function runAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: Record<string, unknown>; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock.url, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
+      resolve({ out: JSON.parse(stdout.trim().split('\n').pop()!), stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'esm', 'register.mjs'))) execFileSync('make', ['build'], { cwd: root, stdio: 'ignore' });
+  mock = await startMockServer();
+});
+afterAll(async () => {
+  await mock?.close();
 });
 
 const applied = ['litellm.getHandler:applied', 'litellm.encoders:applied'];
@@ -25,10 +48,12 @@ describe('register in real processes', () => {
     ['CommonJS app with --import', ['--import', 'fast-litellm/register', join(apps, 'app.cjs')], {}],
     ['ESM app with --import', ['--import', 'fast-litellm/register', join(apps, 'app.mjs')], {}],
     ['ESM app with NODE_OPTIONS', [join(apps, 'app.mjs')], { NODE_OPTIONS: '--import fast-litellm/register' }],
-  ])('%s: same results as plain, patches applied', (_name, args, env) => {
+  ])('%s: same results as plain, patches applied', async (_name, args, env) => {
     const app = args.find((a) => a.startsWith(apps))!;
-    const plain = run([app]);
-    const shimmed = run(args, env);
+    // spawnSync blocks this process, so the in-process mock could not answer: run the apps async.
+    const [plain, shimmed] = await Promise.all([runAsync([app]), runAsync(args, env)]);
+    expect(plain.out.results).toMatchObject({ openai: { choices: [{ message: { role: 'assistant' } }] } });
+    expect(shimmed.out.results).toEqual(plain.out.results);
     expect(shimmed.out.handlers).toEqual(plain.out.handlers);
     expect(shimmed.out.exports).toEqual(plain.out.exports);
     for (const row of applied) expect(shimmed.out.status).toContain(row);
@@ -36,9 +61,9 @@ describe('register in real processes', () => {
     expect(shimmed.stderr).toBe('');
   });
 
-  it('FAST_LITELLM_DISABLE=1 leaves litellm untouched', () => {
-    const { out } = run(['-r', 'fast-litellm/register', join(apps, 'app.cjs')], { FAST_LITELLM_DISABLE: '1' });
-    expect(out.status).toEqual(['litellm.getHandler:pending', 'litellm.encoders:pending']);
+  it('FAST_LITELLM_DISABLE=1 leaves litellm untouched', async () => {
+    const { out } = await runAsync(['-r', 'fast-litellm/register', join(apps, 'app.cjs')], { FAST_LITELLM_DISABLE: '1' });
+    expect((out.status as string[]).filter((s) => !s.endsWith(':pending'))).toEqual([]);
   });
 
   it('an invalid setting stops startup with one line naming it', () => {
