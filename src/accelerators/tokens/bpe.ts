@@ -28,6 +28,7 @@ export class BpeCounter {
   readonly #scan: PieceScanner | undefined;
   #table: TextTable | undefined;
   #pairRanks: Int32Array | undefined;
+  #byteTable: TextTable | undefined;
 
   /** `scan`, when given, must split exactly like `pattern` (returning -1 hands one piece to the regex). */
   constructor(name: string, pattern: RegExp, ranks: RankTable, scan?: PieceScanner) {
@@ -77,7 +78,7 @@ export class BpeCounter {
         e = s + m[0].length;
       }
       // Whole-token pieces are found without building the piece string.
-      if (table.has(text, s, e)) total++;
+      if (table.get(text, s, e) !== NO_RANK) total++;
       else total += this.#countPiece(text.slice(s, e));
       s = e;
     }
@@ -111,8 +112,7 @@ export class BpeCounter {
   }
 
   #rank(bytes: string, start: number, end: number): number {
-    const r = this.#byteRanks.get(bytes.substring(start, end));
-    return r === undefined ? NO_RANK : r;
+    return (this.#byteTable ??= new TextTable(this.#byteRanks)).get(bytes, start, end);
   }
 
   /** tiktoken's own loop: O(n^2) but tight for short pieces. Returns the number of parts. */
@@ -194,14 +194,16 @@ export class BpeCounter {
   }
 }
 
-/** Open-addressing set of the token texts, probed with a slice of a longer string (no allocation). */
+/** Open-addressing map of token strings to ranks, probed with a slice of a longer string (no allocation). */
 class TextTable {
   readonly #keys: string[];
+  readonly #ranks: Int32Array;
   readonly #slots: Int32Array;
   readonly #mask: number;
 
   constructor(ranks: Map<string, number>) {
     this.#keys = [...ranks.keys()];
+    this.#ranks = Int32Array.from(ranks.values());
     let size = 1;
     while (size < this.#keys.length * 2) size <<= 1;
     this.#slots = new Int32Array(size);
@@ -213,17 +215,18 @@ class TextTable {
     });
   }
 
-  has(text: string, start: number, end: number): boolean {
+  /** Rank of text[start, end), or NO_RANK. */
+  get(text: string, start: number, end: number): number {
     const len = end - start;
     let slot = hashRange(text, start, end) & this.#mask;
     for (;;) {
       const entry = this.#slots[slot];
-      if (entry === 0) return false;
+      if (entry === 0) return NO_RANK;
       const key = this.#keys[entry - 1];
       if (key.length === len) {
         let i = 0;
         while (i < len && key.charCodeAt(i) === text.charCodeAt(start + i)) i++;
-        if (i === len) return true;
+        if (i === len) return this.#ranks[entry - 1];
       }
       slot = (slot + 1) & this.#mask;
     }
