@@ -46,6 +46,8 @@ export interface ClientConfig {
   maxTokens: number;
   stream: boolean;
   timeoutMs: number;
+  /** Connection cap of the http client: the most requests ever in flight, so it reuses instead of racing new sockets. */
+  maxConnections?: number;
 }
 
 export interface RawResult {
@@ -145,7 +147,7 @@ function chatBody(model: string, cfg: ClientConfig): Record<string, unknown> {
 }
 
 function httpClient(cfg: ClientConfig): Client {
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: null });
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: cfg.maxConnections ?? null });
   const url = `${v1Base(cfg.url)}/chat/completions`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;

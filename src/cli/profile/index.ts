@@ -94,6 +94,7 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
   if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (!['http', 'openai', 'litellm'].includes(opts.via)) throw new UsageError(`--via must be http, openai or litellm, got ${opts.via}`);
   if (sub === 'compare' && !opts.models) throw new UsageError('compare needs --models a b c');
+  if (opts.sweep?.some((n: string) => !/^[1-9]\d*$/.test(n))) throw new UsageError(`--sweep takes positive integers, got ${opts.sweep.join(',')}`);
   for (const k of ['iterations', 'requests', 'concurrency'] as const) {
     if (opts[k] !== undefined && opts[k] < 1) throw new UsageError(`--${k} must be at least 1, got ${opts[k]}`);
   }
@@ -102,6 +103,7 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
   let mock: { url: string; close(): Promise<void> } | undefined;
   let url: string = opts.url;
   let removeShim: (() => void) | undefined;
+  let shimStatus: (() => Array<{ id: string; state: string }>) | undefined;
   const stop = new AbortController();
   const offInterrupt = io.onInterrupt(() => stop.abort());
   try {
@@ -119,10 +121,12 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
       const api = await import('../../index');
       api.applyAcceleration();
       removeShim = () => api.removeAcceleration();
+      shimStatus = () => api.getPatchStatus().rows.map((r) => ({ id: r.id, state: r.state }));
     }
     const cfg: ClientConfig = {
       url, via: opts.via as Via, apiKey: opts.apiKey ?? process.env.LITELLM_API_KEY ?? process.env.OPENAI_API_KEY,
       prompt: opts.prompt, maxTokens: opts.maxTokens, stream: !opts.noStream, timeoutMs: opts.timeoutMs,
+      maxConnections: sub === 'throughput' ? Math.max(opts.concurrency, ...(opts.sweep ?? []).map(Number)) : 1,
     };
     const client = makeClient(cfg);
     const ctx: Context = {
@@ -134,6 +138,11 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
       result = await command.run(ctx);
     } finally {
       await client.close().catch(() => undefined);
+    }
+    const patches = shimStatus?.();
+    if (patches && !json) {
+      const applied = patches.filter((p) => p.state === 'applied');
+      io.out(`\nShim: ${applied.length} of ${patches.length} patch rows applied${applied.length ? ` (${applied.map((p) => p.id).join(', ')})` : ''}\n`);
     }
     const interrupted = stop.signal.aborted;
     if (interrupted) {
@@ -148,7 +157,7 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
         url: mock ? 'mock' : url, model: opts.model, models: opts.models, via: opts.via, accelerated: Boolean(opts.accelerated),
         stream: cfg.stream, max_tokens: opts.maxTokens, prompt_chars: opts.prompt.length, timeout_ms: opts.timeoutMs,
         iterations: opts.iterations, warmup: opts.warmup, requests: opts.requests, concurrency: opts.concurrency,
-        sweep: opts.sweep?.map(Number),
+        sweep: opts.sweep?.map(Number), patches,
       },
       measurements: result.measurements,
       summary: result.summary,
