@@ -117,10 +117,13 @@ export class TokenMemo {
   }
 
   #evict(): void {
-    // Oldest first across encodings; in practice one encoding dominates.
+    if (this.#bytes <= this.#maxBytes) return;
+    // Evict down to 7/8 of the budget in one pass: a Map keeps deleted slots until it rehashes, so
+    // starting a new iterator for every single eviction would rescan them each time.
+    const target = this.#maxBytes - (this.#maxBytes >>> 3);
     for (const map of this.#maps.values()) {
       for (const key of map.keys()) {
-        if (this.#bytes <= this.#maxBytes) return;
+        if (this.#bytes <= target) return;
         map.delete(key);
         this.#bytes -= key.length * 2 + ENTRY_OVERHEAD;
         this.#entries--;
