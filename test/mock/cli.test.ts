@@ -18,7 +18,7 @@ describe('fast-litellm mock-server CLI', () => {
       });
       child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
     });
-    const body = await fetch(url + '/v1/chat/completions', { method: 'POST', body: '{"messages":[]}' }).then((r) => r.json());
+    const body = await fetch(url + '/v1/chat/completions', { method: 'POST', body: '{"messages":[]}' }).then((r) => r.json() as Promise<any>);
     expect(body.usage.completion_tokens).toBe(3);
     const code = await new Promise<number | null>((resolve) => {
       child.once('exit', resolve);

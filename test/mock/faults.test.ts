@@ -100,7 +100,7 @@ describe('mock server: injected faults', () => {
       await r.arrayBuffer();
       const ok = await fetch(m.url + '/v1/chat/completions', {
         method: 'POST', headers: { 'x-mock-reply-tokens': '2' }, body: JSON.stringify({ messages }),
-      }).then((x) => x.json());
+      }).then((x) => x.json() as Promise<any>);
       expect(ok.usage.completion_tokens).toBe(2);
     } finally {
       await m.close();

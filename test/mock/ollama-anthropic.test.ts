@@ -43,7 +43,7 @@ describe('mock server: Ollama through litellm', () => {
       method: 'POST', body: JSON.stringify({ model: 'llama2', prompt: 'Tell me about loopback', stream: false }),
     });
     expect(r.headers.get('content-type')).toBe('application/json');
-    const body = await r.json();
+    const body: any = await r.json();
     expect(body).toMatchObject({ model: 'llama2', done: true, eval_count: 9, prompt_eval_count: 6 });
     expect(body.response).toBe(streamed.choices[0].message.content);
   });
@@ -82,7 +82,7 @@ describe('mock server: Anthropic completions (@anthropic-ai/sdk 0.6) through lit
 
   it('removing the redirect puts the SDK default back', async () => {
     // The CommonJS build litellm loads (a dynamic import here would load the separate ESM build).
-    const req = createRequire(createRequire(import.meta.url).resolve('litellm'));
+    const req = createRequire(createRequire(__filename).resolve('litellm'));
     const Anthropic = req('@anthropic-ai/sdk');
     undo();
     expect(new Anthropic({ apiKey: 'x' }).baseURL).toBe('https://api.anthropic.com');

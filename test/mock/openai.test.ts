@@ -120,7 +120,7 @@ describe('mock server: OpenAI chat completions through litellm', () => {
       const raw = await fetch(mock.url + '/v1/embeddings', {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'text-embedding-ada-002', input: ['hello', 'world'] }),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
       expect(res.data[0].embedding).toEqual(raw.data[0].embedding);
       expect(res.data[1].embedding).not.toEqual(raw.data[0].embedding);
     } finally {

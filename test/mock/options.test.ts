@@ -17,7 +17,7 @@ describe('mock server: options', () => {
     try {
       const r = await fetch(m.url + '/v1/nope', { method: 'POST', body: '{}' });
       expect(r.status).toBe(404);
-      expect((await r.json()).error.message).toBe('no mock route for POST /v1/nope');
+      expect(((await r.json()) as any).error.message).toBe('no mock route for POST /v1/nope');
       const b = await fetch(m.url + '/v1/chat/completions', { method: 'POST', body: '{oops' });
       expect(b.status).toBe(400);
       await b.arrayBuffer();

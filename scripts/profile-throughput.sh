@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Same as: npx fast-litellm profile throughput "$@"   (see README, "Profiling a gateway")
+exec "$(dirname "${BASH_SOURCE[0]}")/fast-litellm.sh" profile throughput "$@"
