@@ -9,7 +9,7 @@ import { closeLimits } from '../../src/shims/ratelimit';
 import { startRedis, type RedisServer } from './redis-server';
 
 // Real litellm 0.12 over loopback HTTP to the embedded mock, with limits from the config.
-const require = createRequire(import.meta.url);
+const require = createRequire(__filename);
 const litellm = require('litellm');
 const messages = [{ role: 'user', content: 'Say something about rate limits' }];
 

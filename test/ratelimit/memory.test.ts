@@ -244,3 +244,16 @@ describe('MemoryStore memory bounds', () => {
     for (let i = 0; i < 20_000; i += 997) expect(rl.checkSync(`k${i}`).remaining).toBe(1);
   });
 });
+
+describe('tryConsume', () => {
+  it.each(['sliding-window', 'token-bucket'] as const)('%s: same decisions as check(), as booleans', (algorithm) => {
+    const c = clock(7_000_000);
+    const a = new RateLimiter({ rpm: 3, tpm: 50, windowMs: 1000, algorithm, clock: c.now });
+    const b = new RateLimiter({ rpm: 3, tpm: 50, windowMs: 1000, algorithm, clock: c.now });
+    for (let step = 0; step < 40; step++) {
+      const tokens = (step * 7) % 20;
+      expect(a.tryConsume(`k${step % 3}`, tokens)).toBe(b.checkSync(`k${step % 3}`, { tokens }).allowed);
+      c.t += 37;
+    }
+  });
+});

@@ -72,6 +72,19 @@ export class RateLimiter {
     return this.store.consume(key, cost, false, this.#clock(), this.spec);
   }
 
+  /**
+   * check() answering only whether the call is allowed (and counted). With a MemoryStore it builds no
+   * result object: the allocation-free hot path.
+   */
+  tryConsume(key: string, tokens?: number): Awaitable<boolean> {
+    checkKey('RateLimiter.tryConsume', key);
+    const cost = tokens === undefined ? 0 : checkTokens('RateLimiter.tryConsume', tokens);
+    const store = this.store;
+    if (store instanceof MemoryStore) return store.tryConsume(key, cost, this.#clock(), this.spec);
+    const r = store.consume(key, cost, false, this.#clock(), this.spec);
+    return r instanceof Promise ? r.then((x) => x.allowed) : r.allowed;
+  }
+
   /** check() for a sync store (MemoryStore); throws for an async one. */
   checkSync(key: string, options?: CheckOptions): CheckResult {
     if (this.store.async) throw new TypeError('RateLimiter.checkSync: the store is async; use check()');

@@ -7,17 +7,11 @@
 //                  retryAfterMs, remainingRequests, remainingTokens }, -1 standing for "unlimited".
 
 const COMMON = `
-local op = ARGV[1]
-local now = tonumber(ARGV[2])
-local W = tonumber(ARGV[3])
-local rpm = tonumber(ARGV[5])
-local tpm = tonumber(ARGV[6])
-local mp = tonumber(ARGV[7])
 local EPS = 1e-7
 local function c0(x) if x < 0 then return 0 end return x end
 local function fl(x) return math.floor(x + EPS) end
 local function num(x) return string.format('%.17g', x) end
-local function swretry(limit, cost, cur, prev, el)
+local function swretry(W, limit, cost, cur, prev, el)
   if cost > limit then return -1 end
   if cur + cost > limit then
     local e2 = W * (1 - (limit - cost) / cur)
@@ -29,8 +23,14 @@ end
 `;
 
 /** Our own layout: one hash per key (fields w rc rp tc tp | rt tt, and p). */
-export const NATIVE_SCRIPT = `${COMMON}
-local k = KEYS[1]
+const NATIVE_BODY = `${COMMON}
+local function run(k, ARGV)
+local op = ARGV[1]
+local now = tonumber(ARGV[2])
+local W = tonumber(ARGV[3])
+local rpm = tonumber(ARGV[5])
+local tpm = tonumber(ARGV[6])
+local mp = tonumber(ARGV[7])
 if ARGV[4] == 's' then
   local q = math.floor(now / W)
   local v = redis.call('HMGET', k, 'w', 'rc', 'rp', 'tc', 'tp', 'p')
@@ -59,10 +59,10 @@ if ARGV[4] == 's' then
   if rpm > 0 then remR = c0(fl(rpm - estR)) end
   if tpm > 0 then remT = c0(fl(tpm - estT)) end
   if rpm > 0 and estR + 1 > rpm + EPS then
-    return {0, 1, remR, reset, swretry(rpm, 1, rc, rp, el), remR, remT}
+    return {0, 1, remR, reset, swretry(W, rpm, 1, rc, rp, el), remR, remT}
   end
   if tpm > 0 and estT + cost > tpm + EPS then
-    return {0, 2, remT, reset, swretry(tpm, cost, tc, tp, el), remR, remT}
+    return {0, 2, remT, reset, swretry(W, tpm, cost, tc, tp, el), remR, remT}
   end
   if ARGV[9] == '1' and mp > 0 then
     if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
@@ -127,6 +127,7 @@ if tpm > 0 then remT = c0(fl((W - (tt - now)) * tpm / W)) end
 if rpm > 0 then return {1, 1, remR, math.ceil(reset), 0, remR, remT} end
 if tpm > 0 then return {1, 2, remT, math.ceil(reset), 0, remR, remT} end
 return {1, 3, mp - p, 0, 0, remR, remT}
+end
 `;
 
 /**
@@ -139,7 +140,14 @@ return {1, 3, mp - p, 0, 0, remR, remT}
  * The window is fixed and starts at the first request after the previous one ended, like LiteLLM's.
  * KEYS: window, requests, tokens, max_parallel_requests (one hash tag: one cluster slot).
  */
-export const LITELLM_PROXY_SCRIPT = `${COMMON}
+const PROXY_BODY = `${COMMON}
+local function run(KEYS, ARGV)
+local op = ARGV[1]
+local now = tonumber(ARGV[2])
+local W = tonumber(ARGV[3])
+local rpm = tonumber(ARGV[5])
+local tpm = tonumber(ARGV[6])
+local mp = tonumber(ARGV[7])
 local Ws = math.floor(W / 1000)
 local nows = math.floor(now / 1000)
 local ws = tonumber(redis.call('GET', KEYS[1]))
@@ -209,4 +217,32 @@ if tpm > 0 then remT = c0(fl(tpm - tc)) end
 if rpm > 0 then return {1, 1, remR, reset, 0, remR, remT} end
 if tpm > 0 then return {1, 2, remT, reset, 0, remR, remT} end
 return {1, 3, mp - p, 0, 0, remR, remT}
+end
 `;
+
+/** Per-item argument count, the same for consume and adjust calls (adjust's 10th is dParallel). */
+export const ARGS_PER_CALL = 10;
+
+export const NATIVE_SCRIPT = `${NATIVE_BODY}
+return run(KEYS[1], ARGV)
+`;
+
+export const LITELLM_PROXY_SCRIPT = `${PROXY_BODY}
+return run(KEYS, ARGV)
+`;
+
+// Batches: calls made in the same tick go to Redis as one script call (KEYS per item: 1 or 4,
+// ARGV per item: ARGS_PER_CALL); each item still runs atomically, and in order.
+const BATCH_LOOP = (keysPerItem: number): string => `
+local out = {}
+local items = #KEYS / ${keysPerItem}
+for i = 0, items - 1 do
+  local a = {}
+  for j = 1, ${ARGS_PER_CALL} do a[j] = ARGV[i * ${ARGS_PER_CALL} + j] end
+  ${keysPerItem === 1 ? 'out[i + 1] = run(KEYS[i + 1], a)' : `out[i + 1] = run({KEYS[i * 4 + 1], KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4]}, a)`}
+end
+return out
+`;
+
+export const NATIVE_BATCH_SCRIPT = `${NATIVE_BODY}${BATCH_LOOP(1)}`;
+export const LITELLM_PROXY_BATCH_SCRIPT = `${PROXY_BODY}${BATCH_LOOP(4)}`;

@@ -46,6 +46,8 @@ function hashKey(s: string): void {
 }
 
 type Column = Uint32Array | Uint16Array | Float64Array;
+/** Internal "allowed" answer of tryConsume: no result object is built on that path. */
+const LITE_OK: CheckResult = Object.freeze({ allowed: true, remaining: 0, limit: 0, resetMs: 0, retryAfterMs: 0, limitType: 'requests', remainingRequests: 0, remainingTokens: 0 });
 const EMPTY_U32 = new Uint32Array(0);
 const EMPTY_U16 = new Uint16Array(0);
 const EMPTY_F64 = new Float64Array(0);
@@ -280,6 +282,18 @@ export class MemoryStore implements RateLimitStore {
     return now - q * W;
   }
 
+  #lite = false;
+
+  /** consume() answering only allowed or not, building no result object when allowed. */
+  tryConsume(key: string, cost: number, now: number, spec: LimitSpec): boolean {
+    this.#lite = true;
+    try {
+      return this.consume(key, cost, false, now, spec).allowed;
+    } finally {
+      this.#lite = false;
+    }
+  }
+
   consume(key: string, cost: number, acquire: boolean, now: number, spec: LimitSpec): CheckResult {
     const i = this.#slot(key, now);
     return this.#sliding ? this.#consumeSliding(i, cost, acquire, now, spec) : this.#consumeBucket(i, cost, acquire, now, spec);
@@ -327,6 +341,7 @@ export class MemoryStore implements RateLimitStore {
       // Integral whenever no previous window weighs in (the common case): skip the rounding.
       remR = remR === (remR | 0) ? remR : Math.max(0, Math.floor(remR + EPS));
       if (tpm === 0 && s.maxParallel === 0) {
+        if (this.#lite) return LITE_OK;
         return { allowed: true, remaining: remR, limit: rpm, resetMs, retryAfterMs: 0, limitType: 'requests', remainingRequests: remR, remainingTokens: Infinity };
       }
     }
@@ -334,6 +349,7 @@ export class MemoryStore implements RateLimitStore {
       const t = this.#tc[i] + cost;
       this.#tc[i] = t > 0xffffffff ? 0xffffffff : t;
     }
+    if (this.#lite) return LITE_OK;
     return this.#allowed(s, remR, remT, resetMs, s.maxParallel ? s.maxParallel - this.#par[i] : 0);
   }
 
@@ -389,6 +405,7 @@ export class MemoryStore implements RateLimitStore {
     }
     if (s.rpm) this.#rt[i] = ntR;
     if (s.tpm) this.#tt[i] = ntT;
+    if (this.#lite) return LITE_OK;
     return this.#allowed(s, remR, remT, Math.ceil(resetMs), s.maxParallel ? s.maxParallel - this.#par[i] : 0);
   }
 

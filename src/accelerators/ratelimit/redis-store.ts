@@ -1,11 +1,11 @@
 import { DEFAULTS, type CheckResult, type LimitSpec, type LimitType } from './options';
-import { LITELLM_PROXY_SCRIPT, NATIVE_SCRIPT } from './lua';
+import { LITELLM_PROXY_BATCH_SCRIPT, LITELLM_PROXY_SCRIPT, NATIVE_BATCH_SCRIPT, NATIVE_SCRIPT } from './lua';
 import type { RateLimitStore } from './store';
 
 /** The slice of an ioredis 5 client this store uses. */
 interface RedisLike {
   status: string;
-  defineCommand(name: string, def: { numberOfKeys: number; lua: string }): void;
+  defineCommand(name: string, def: { numberOfKeys?: number; lua: string }): void;
   on(event: string, fn: (...a: unknown[]) => void): unknown;
   once(event: string, fn: (...a: unknown[]) => void): unknown;
   removeListener(event: string, fn: (...a: unknown[]) => void): unknown;
@@ -37,6 +37,16 @@ export interface RedisStoreOptions {
 const TYPES: LimitType[] = ['requests', 'requests', 'tokens', 'max_parallel_requests'];
 const CMD = 'fastLitellmRateLimit';
 const CMD_PROXY = 'fastLitellmRateLimitProxy';
+const CMD_BATCH = 'fastLitellmRateLimitBatch';
+const CMD_PROXY_BATCH = 'fastLitellmRateLimitProxyBatch';
+/** Items per batched script call: bounds how long one call holds Redis. */
+const MAX_BATCH = 128;
+
+interface Pending {
+  key: string;
+  args: (string | number)[];
+  resolve(reply: unknown[] | null): void;
+}
 const inf = (n: number): number => (n < 0 ? Infinity : n);
 
 function loadIoredis(): new (url: string, opts: object) => RedisLike {
@@ -113,6 +123,8 @@ export class RedisStore implements RateLimitStore {
     if (this.client.status === 'ready') this.#everReady = true;
     this.client.defineCommand(CMD, { numberOfKeys: 1, lua: NATIVE_SCRIPT });
     this.client.defineCommand(CMD_PROXY, { numberOfKeys: 4, lua: LITELLM_PROXY_SCRIPT });
+    this.client.defineCommand(CMD_BATCH, { lua: NATIVE_BATCH_SCRIPT });
+    this.client.defineCommand(CMD_PROXY_BATCH, { lua: LITELLM_PROXY_BATCH_SCRIPT });
   }
 
   bind(spec: LimitSpec): void {
@@ -135,26 +147,55 @@ export class RedisStore implements RateLimitStore {
     });
   }
 
-  #call(key: string, args: (string | number)[]): Promise<unknown> {
-    const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    if (this.keyLayout === 'fast-litellm') return c[CMD](this.keyPrefix + key, ...args);
+  #keys(key: string): string[] {
+    if (this.keyLayout === 'fast-litellm') return [this.keyPrefix + key];
     const d = `{${this.keyPrefix}${key}}:`;
-    return c[CMD_PROXY](d + 'window', d + 'requests', d + 'tokens', d + 'max_parallel_requests', ...args);
+    return [d + 'window', d + 'requests', d + 'tokens', d + 'max_parallel_requests'];
   }
 
-  /** Runs one script call under the deadline; null when Redis failed (already counted and warned). */
-  async #run(key: string, args: (string | number)[]): Promise<unknown[] | null> {
-    if (this.#closed) return null;
+  #queue: Pending[] = [];
+
+  /**
+   * Calls made in one tick share one script call (EVALSHA with every item's keys and arguments):
+   * one round trip for the lot, each item atomic and in call order. A lone call goes alone.
+   */
+  #run(key: string, args: (string | number)[]): Promise<unknown[] | null> {
+    if (this.#closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      if (this.#queue.push({ key, args, resolve }) === 1) queueMicrotask(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const all = this.#queue;
+    this.#queue = [];
+    for (let i = 0; i < all.length; i += MAX_BATCH) void this.#send(all.slice(i, i + MAX_BATCH));
+  }
+
+  async #send(items: Pending[]): Promise<void> {
+    let replies: unknown[] | null = null;
     try {
       if (!this.#everReady) await this.#firstConnect();
-      const p = this.#call(key, args);
-      const r = this.#owned ? await p : await withTimeout(p, this.timeoutMs);
-      return r as unknown[];
+      const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      let p: Promise<unknown>;
+      if (items.length === 1) {
+        p = c[this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY](...this.#keys(items[0].key), ...items[0].args);
+      } else {
+        const keys: string[] = [];
+        const args: (string | number)[] = [];
+        for (const it of items) {
+          keys.push(...this.#keys(it.key));
+          args.push(...it.args);
+        }
+        p = c[this.keyLayout === 'fast-litellm' ? CMD_BATCH : CMD_PROXY_BATCH](keys.length, ...keys, ...args);
+      }
+      const r = (this.#owned ? await p : await withTimeout(p, this.timeoutMs)) as unknown[];
+      replies = items.length === 1 ? [r] : r;
     } catch (e) {
-      this.errors++;
+      this.errors += items.length;
       this.#warn(e);
-      return null;
     }
+    for (let i = 0; i < items.length; i++) items[i].resolve(replies === null ? null : (replies[i] as unknown[]));
   }
 
   #connecting: Promise<void> | undefined;
@@ -179,8 +220,8 @@ export class RedisStore implements RateLimitStore {
   }
 
   async consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {
-    const r = await this.#run(key, ['c', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, cost, acquire ? '1' : '0']);
-    if (r === null) return this.#failed(s);
+    const r = await this.#run(key, ['c', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, cost, acquire ? '1' : '0', 0]);
+    if (r === null || !Array.isArray(r)) return this.#failed(s);
     const type = TYPES[r[1] as number];
     const limit = type === 'requests' ? s.rpm : type === 'tokens' ? s.tpm : s.maxParallel;
     return {

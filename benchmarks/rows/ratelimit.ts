@@ -1,0 +1,305 @@
+// Rate limiting. litellm has none, so the baselines are what a Node user would pick:
+// rate-limiter-flexible (RateLimiterMemory, RateLimiterRedis) and bottleneck; the ceiling is a bare
+// Map counter. Same process, same keys, interleaved rounds; equal decisions checked before timing.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import Bottleneck from 'bottleneck';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { MemoryStore, RateLimiter, RedisStore } from '../../src/accelerators/ratelimit';
+import { RowSkipped } from '../lib/skip';
+import { summarize } from '../lib/stats';
+import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
+
+const require = createRequire(__filename);
+const ROOT = path.join(__dirname, '..', '..');
+const BIG = 1e9; // limits nobody reaches while timing: every check does the full counting work
+const RPM = 60_000; // ours: a realistic rpm (16-bit cells), still never reached by the timed checks
+const STRIDE = 7919; // a prime: key order that defeats the CPU cache like real traffic does
+const FLIGHT = 64; // promises in flight for the async APIs
+
+const keyOf = (i: number): string => `user:${i}:gpt-4o`;
+
+function rate(opsPerSec: number[], extra?: Record<string, number | string>): SampleSummary {
+  const s = [...opsPerSec].sort((a, b) => a - b);
+  const med = s[Math.floor(s.length / 2)];
+  return { median: Math.round(med), p99: Math.round(s[0]), p25: Math.round(s[Math.floor(s.length / 4)]), p75: Math.round(s[Math.floor((3 * s.length) / 4)]), mean: Math.round(s.reduce((a, b) => a + b, 0) / s.length), samples: s.length, extra };
+}
+
+type Runner = (keys: string[], ops: number) => Promise<number> | number; // returns elapsed ms
+
+function syncRunner(check: (k: string) => unknown): Runner {
+  return (keys, ops) => {
+    const n = keys.length;
+    const t = performance.now();
+    for (let i = 0, j = 0; i < ops; i++) {
+      check(keys[j]);
+      j += STRIDE;
+      if (j >= n) j %= n;
+    }
+    return performance.now() - t;
+  };
+}
+
+function asyncRunner(check: (k: string) => Promise<unknown>): Runner {
+  return async (keys, ops) => {
+    const n = keys.length;
+    const t = performance.now();
+    let j = 0;
+    for (let i = 0; i < ops; i += FLIGHT) {
+      const ps: Promise<unknown>[] = [];
+      for (let q = 0; q < FLIGHT; q++) {
+        ps.push(check(keys[j]));
+        j += STRIDE;
+        if (j >= n) j %= n;
+      }
+      await Promise.all(ps);
+    }
+    return performance.now() - t;
+  };
+}
+
+/** Decisions of each contender on the same sequence: 4 checks per key against a limit of 3. */
+async function decisions(check: (k: string) => Promise<boolean> | boolean, keys: number): Promise<string> {
+  let out = '';
+  for (let r = 0; r < 4; r++) for (let i = 0; i < keys; i++) out += (await check(`eq:${i}`)) ? '1' : '0';
+  return out;
+}
+
+const rlfAllowed = (p: Promise<unknown>): Promise<boolean> => p.then(() => true, (e) => {
+  if (e instanceof Error) throw e;
+  return false;
+});
+
+function memoryBytes(lib: string, n: number): number {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, '_ratelimit-mem.ts'), lib, String(n)], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  return (JSON.parse(out.trim().split('\n').pop()!) as { bytesPerKey: number }).bytesPerKey;
+}
+
+const one = (v: number): SampleSummary => ({ median: Math.round(v * 10) / 10, p99: Math.round(v * 10) / 10, mean: Math.round(v * 10) / 10, samples: 1 });
+
+const memoryRow: BenchRow = {
+  kind: 'custom',
+  id: 'ratelimit.memory',
+  name: 'rate limit check, in memory',
+  group: 'ratelimit',
+  baselineName: 'rate-limiter-flexible RateLimiterMemory.consume (64 in flight)',
+  acceleratedName: 'fast-litellm RateLimiter.checkSync (MemoryStore, sliding window)',
+  async run(ctx: RowContext): Promise<CustomResult[]> {
+    // Equal decisions first (one window, so fixed and sliding windows must agree exactly).
+    const fast = new RateLimiter({ rpm: 3 });
+    const rlf = new RateLimiterMemory({ points: 3, duration: 60 });
+    const map = new Map<string, number>();
+    const a = await decisions((k) => fast.checkSync(k).allowed, 500);
+    const b = await decisions((k) => rlfAllowed(rlf.consume(k)), 500);
+    const c = await decisions((k) => { const v = (map.get(k) ?? 0) + 1; map.set(k, v); return v <= 3; }, 500);
+    if (a !== b || a !== c) throw new Error('rate limit decisions differ between fast-litellm, rate-limiter-flexible and the Map counter');
+
+    const sizes = ctx.quick ? [1000, 100_000] : [1000, 100_000, 1_000_000];
+    const results: CustomResult[] = [];
+    for (const n of sizes) {
+      ctx.tick(`memory ${n} keys`);
+      const keys = Array.from({ length: n }, (_, i) => keyOf(i));
+      const fastRl = new RateLimiter({ rpm: RPM, store: new MemoryStore({ maxKeys: Math.max(n, 1000) }) });
+      const fastBool = new RateLimiter({ rpm: RPM, store: new MemoryStore({ maxKeys: Math.max(n, 1000) }) });
+      const rlfRl = new RateLimiterMemory({ points: BIG, duration: 60 });
+      const counts = new Map<string, number>();
+      const windows = new Map<string, number>(); // the same Map plus a clock: a minimal fixed window
+      const group = n <= 1000 ? new Bottleneck.Group({ maxConcurrent: BIG }) : undefined;
+      const contenders: Record<string, Runner> = {
+        fast: syncRunner((k) => fastRl.checkSync(k)),
+        fastBool: syncRunner((k) => fastBool.tryConsume(k)),
+        rlf: asyncRunner((k) => rlfRl.consume(k)),
+        map: syncRunner((k) => { const v = counts.get(k); counts.set(k, v === undefined ? 1 : v + 1); return v === undefined || v < BIG; }),
+        mapClock: syncRunner((k) => {
+          const w = Math.floor(Date.now() / 60_000) * BIG;
+          const v = windows.get(k);
+          const next = v === undefined || v < w ? w + 1 : v + 1;
+          windows.set(k, next);
+          return next - w <= BIG;
+        }),
+      };
+      if (group) contenders.bottleneck = asyncRunner((k) => group.key(k).schedule(() => Promise.resolve(true)));
+      // Populate every store with all keys (not timed), then interleave timed rounds.
+      for (const [name, run] of Object.entries(contenders)) if (name !== 'bottleneck') await run(keys, n);
+      if (group) await contenders.bottleneck(keys, n);
+      const ops = ctx.quick ? 200_000 : 1_000_000;
+      const rounds = ctx.quick ? 3 : 5;
+      const perSec: Record<string, number[]> = {};
+      for (let r = 0; r < rounds; r++) {
+        for (const [name, run] of Object.entries(contenders)) {
+          const count = name === 'bottleneck' ? Math.min(ops, 20_000) : name === 'rlf' ? ops / 4 : ops;
+          const ms = await run(keys, count);
+          (perSec[name] ??= []).push((count / ms) * 1000);
+        }
+      }
+      const label = n >= 1e6 ? `${n / 1e6}M keys` : `${n / 1000}k keys`;
+      const res: CustomResult = {
+        label,
+        unit: 'checks/s',
+        higherIsBetter: true,
+        baseline: rate(perSec.rlf),
+        accelerated: rate(perSec.fast),
+        peers: {
+          'fast-litellm tryConsume (boolean, no result object)': rate(perSec.fastBool),
+          'Map counter (ceiling, no clock)': rate(perSec.map),
+          'Map counter + Date.now (fixed window)': rate(perSec.mapClock),
+          ...(group ? { 'bottleneck Group.schedule (64 in flight)': rate(perSec.bottleneck) } : {}),
+        },
+        note: `decisions equal on 2,000 checks; keys visited with stride ${STRIDE}; checkSync/Map ${(rate(perSec.fast).median / rate(perSec.map).median).toFixed(2)}x, tryConsume/Map ${(rate(perSec.fastBool).median / rate(perSec.map).median).toFixed(2)}x, tryConsume/(Map+Date.now) ${(rate(perSec.fastBool).median / rate(perSec.mapClock).median).toFixed(2)}x${group ? '' : '; bottleneck only at 1k keys (one Bottleneck per key)'}`,
+      };
+      results.push(res);
+      ctx.tick(`bytes/key ${n}`);
+      const libs = ['fast', 'fast-rpm-tpm', 'map', 'rlf', ...(n <= 100_000 ? ['bottleneck'] : [])];
+      const bytes = Object.fromEntries(libs.map((l) => [l, memoryBytes(l, n)]));
+      results.push({
+        label: `${label} memory`,
+        unit: 'B/key',
+        higherIsBetter: false,
+        baseline: one(bytes.rlf),
+        accelerated: one(bytes.fast),
+        peers: {
+          'fast-litellm rpm+tpm': one(bytes['fast-rpm-tpm']),
+          'Map<string, number> (key + count)': one(bytes.map),
+          ...(bytes.bottleneck !== undefined ? { 'bottleneck Group': one(bytes.bottleneck) } : {}),
+        },
+        note: 'heapUsed + arrayBuffers after gc in a child process, keys included when the store keeps them',
+      });
+    }
+    return results;
+  },
+};
+
+// ---------------------------------------------------------------- Redis -----------------------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function startRedis(): Promise<{ url: string; stop(): void }> {
+  const bin = '/usr/bin/redis-server';
+  if (!existsSync(bin)) throw new RowSkipped('no redis-server');
+  const port = await freePort();
+  const child: ChildProcess = spawn(bin, ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
+  const Redis = require('ioredis');
+  const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => 20 });
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      await probe.connect();
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('redis-server did not start');
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+  probe.disconnect();
+  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+}
+
+/** Counts commands this client sends (round trips when not pipelined), MONITOR-free. */
+function countCommands(client: { sendCommand: (...a: unknown[]) => unknown }): () => number {
+  let n = 0;
+  const orig = client.sendCommand.bind(client);
+  client.sendCommand = (...a: unknown[]) => {
+    n++;
+    return orig(...a);
+  };
+  return () => n;
+}
+
+const redisRow: BenchRow = {
+  kind: 'custom',
+  id: 'ratelimit.redis',
+  name: 'rate limit check, Redis',
+  group: 'ratelimit',
+  baselineName: 'rate-limiter-flexible RateLimiterRedis (ioredis)',
+  acceleratedName: 'fast-litellm RateLimiter + RedisStore (one EVALSHA)',
+  async run(ctx: RowContext): Promise<CustomResult[]> {
+    const server = await startRedis();
+    const Redis = require('ioredis');
+    const clients: { quit(): Promise<unknown> }[] = [];
+    try {
+      const fastClient = new Redis(server.url);
+      const rlfClient = new Redis(server.url);
+      const bnClient = new Redis(server.url);
+      clients.push(fastClient, rlfClient, bnClient);
+      await Promise.all([fastClient.ping(), rlfClient.ping(), bnClient.ping()]);
+      const fastCount = countCommands(fastClient);
+      const rlfCount = countCommands(rlfClient);
+      const store = new RedisStore({ client: fastClient });
+
+      const eqFast = new RateLimiter({ rpm: 3, store });
+      const eqRlf = new RateLimiterRedis({ storeClient: rlfClient, points: 3, duration: 60, keyPrefix: 'eq-rlf' });
+      const a = await decisions(async (k) => (await eqFast.check(k)).allowed, 200);
+      const b = await decisions((k) => rlfAllowed(eqRlf.consume(k)), 200);
+      if (a !== b) throw new Error('rate limit decisions differ between fast-litellm and rate-limiter-flexible on Redis');
+
+      const fastRl = new RateLimiter({ rpm: BIG, tpm: BIG, store });
+      const rlfRl = new RateLimiterRedis({ storeClient: rlfClient, points: BIG, duration: 60, keyPrefix: 'bench-rlf' });
+      // bottleneck clusters through Redis per limiter id (one key): a peer for the cost of its protocol.
+      const port = Number(new URL(server.url).port);
+      const bn = new Bottleneck({ datastore: 'ioredis', clearDatastore: true, clientOptions: { host: '127.0.0.1', port }, id: 'bench-bn' });
+      await bn.ready();
+      const keys = Array.from({ length: 10_000 }, (_, i) => keyOf(i));
+      const results: CustomResult[] = [];
+      for (const flight of [1, FLIGHT]) {
+        ctx.tick(`redis ${flight} in flight`);
+        const runner = (check: (k: string) => Promise<unknown>) => async (ops: number): Promise<number> => {
+          let j = 0;
+          const t = performance.now();
+          for (let i = 0; i < ops; i += flight) {
+            const ps: Promise<unknown>[] = [];
+            for (let q = 0; q < flight; q++) ps.push(check(keys[j++ % keys.length]));
+            await Promise.all(ps);
+          }
+          return performance.now() - t;
+        };
+        const runs: Record<string, (ops: number) => Promise<number>> = {
+          fast: runner((k) => Promise.resolve(fastRl.check(k, { tokens: 10 }))),
+          rlf: runner((k) => rlfRl.consume(k)),
+          bottleneck: runner(() => bn.schedule(() => Promise.resolve(1))),
+        };
+        const ops = ctx.quick ? 2000 : 10_000;
+        const perSec: Record<string, number[]> = {};
+        const c0 = [fastCount(), rlfCount()];
+        const done: Record<string, number> = { fast: 0, rlf: 0, bottleneck: 0 };
+        for (let r = 0; r < (ctx.quick ? 3 : 5); r++) {
+          for (const [name, run] of Object.entries(runs)) {
+            const count = name === 'bottleneck' ? Math.min(ops, 256) : ops;
+            const ms = await run(count);
+            done[name] += count;
+            (perSec[name] ??= []).push((count / ms) * 1000);
+          }
+        }
+        const rtFast = (fastCount() - c0[0]) / done.fast;
+        const rtRlf = (rlfCount() - c0[1]) / done.rlf;
+        results.push({
+          label: `${flight} in flight`,
+          unit: 'checks/s',
+          higherIsBetter: true,
+          baseline: rate(perSec.rlf, { round_trips_per_check: Math.round(rtRlf * 100) / 100 }),
+          accelerated: rate(perSec.fast, { round_trips_per_check: Math.round(rtFast * 100) / 100 }),
+          peers: { 'bottleneck (ioredis datastore, one limiter)': rate(perSec.bottleneck) },
+          note: `decisions equal on 800 checks; fast-litellm checks rpm and tpm in its one call; round trips counted at the client`,
+        });
+      }
+      await bn.disconnect(false);
+      return results;
+    } finally {
+      await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
+      server.stop();
+    }
+  },
+};
+
+export const rows: BenchRow[] = [memoryRow, redisRow];
