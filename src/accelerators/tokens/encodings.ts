@@ -4,6 +4,7 @@
 // `(?i:'s)` also matches the long s U+017F, which JS `[sS]` would not.
 import { BpeCounter, type PieceScanner, type RankTable } from './bpe';
 import { scanCl100k } from './scan-cl100k';
+import { scanO200k } from './scan-o200k';
 
 export type EncodingName = 'cl100k_base' | 'o200k_base' | 'p50k_base' | 'r50k_base';
 export const ENCODINGS: readonly EncodingName[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
@@ -14,7 +15,7 @@ const CONTRACTION = String.raw`'(?:[sS\u017F]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][l
 const UPPERISH = String.raw`[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`;
 const LOWERISH = String.raw`[\p{Ll}\p{Lm}\p{Lo}\p{M}]`;
 
-const PATTERNS: Record<EncodingName, string> = {
+export const PATTERNS: Record<EncodingName, string> = {
   cl100k_base: [
     CONTRACTION,
     String.raw`[^\r\n\p{L}\p{N}]?\p{L}+`,
@@ -38,7 +39,7 @@ const PATTERNS: Record<EncodingName, string> = {
   r50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^${WS}\p{L}\p{N}]+|${WS}+(?!${NOT_WS})|${WS}+`,
 };
 
-const SCANNERS: Partial<Record<EncodingName, PieceScanner>> = { cl100k_base: scanCl100k };
+const SCANNERS: Partial<Record<EncodingName, PieceScanner>> = { cl100k_base: scanCl100k, o200k_base: scanO200k };
 
 function loadRanks(name: EncodingName): RankTable {
   // The rank tables of gpt-tokenizer (same vocabularies as tiktoken), loaded on first use only.
