@@ -8,7 +8,6 @@ import { getPatchStatus } from '../../src/index';
 import { profile } from './helpers';
 
 const root = join(__dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -19,7 +18,8 @@ async function closedPort(): Promise<number> {
 }
 
 function cli(args: string[]): Promise<{ code: number | null; out: string; err: string; child: ReturnType<typeof spawn> }> & { child: ReturnType<typeof spawn> } {
-  const child = spawn(tsx, [join(root, 'src/cli/main.ts'), ...args], { cwd: root });
+  // tsx loaded in-process (no tsx parent relaying signals, which may SIGKILL a busy child on Ctrl-C).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -72,9 +72,14 @@ describe('fast-litellm profile: trouble', () => {
   it('Ctrl-C (SIGINT) on the real CLI: partial human summary, exit 130', async () => {
     const run = cli(['profile', 'latency', '--mock', '--mock-latency-ms', '30', '--iterations', '100000', '--warmup', '0', '--no-stream']);
     let seen = '';
+    let sent = false;
     run.child.stdout!.on('data', (d) => {
       seen += d;
-      if ((seen.match(/Request/g) ?? []).length === 3) run.child.kill('SIGINT');
+      // once: a second Ctrl-C means "leave now" and skips the summary
+      if (!sent && (seen.match(/Request/g) ?? []).length >= 3) {
+        sent = true;
+        run.child.kill('SIGINT');
+      }
     });
     const r = await run;
     expect(r.code).toBe(130);
