@@ -10,7 +10,6 @@ const COMMON = `
 local EPS = 1e-7
 local function c0(x) if x < 0 then return 0 end return x end
 local function fl(x) return math.floor(x + EPS) end
-local function num(x) return string.format('%.17g', x) end
 local function swretry(W, limit, cost, cur, prev, el)
   if cost > limit then return -1 end
   if cur + cost > limit then
@@ -22,22 +21,25 @@ local function swretry(W, limit, cost, cur, prev, el)
 end
 `;
 
-/** Our own layout: one hash per key (fields w rc rp tc tp | rt tt, and p). */
+/**
+ * Our own layout: one string per key, the state packed as little-endian doubles (struct.pack):
+ * sliding window (48 B) window id, requests current/previous, tokens current/previous, parallel;
+ * token bucket (24 B) requests TAT, tokens TAT, parallel. One GET and one SET PX per call: cheaper
+ * in Redis CPU than a hash's per-field string conversions.
+ */
 const NATIVE_BODY = `${COMMON}
-local function run(k, ARGV)
-local op = ARGV[1]
-local now = tonumber(ARGV[2])
-local W = tonumber(ARGV[3])
-local rpm = tonumber(ARGV[5])
-local tpm = tonumber(ARGV[6])
-local mp = tonumber(ARGV[7])
-if ARGV[4] == 's' then
+local function run(k, ARGV, b)
+local op = ARGV[b + 1]
+local now = tonumber(ARGV[b + 2])
+local W = tonumber(ARGV[b + 3])
+local rpm = tonumber(ARGV[b + 5])
+local tpm = tonumber(ARGV[b + 6])
+local mp = tonumber(ARGV[b + 7])
+if ARGV[b + 4] == 's' then
   local q = math.floor(now / W)
-  local v = redis.call('HMGET', k, 'w', 'rc', 'rp', 'tc', 'tp', 'p')
-  local w = tonumber(v[1]) or q
-  local rc, rp = tonumber(v[2]) or 0, tonumber(v[3]) or 0
-  local tc, tp = tonumber(v[4]) or 0, tonumber(v[5]) or 0
-  local p = tonumber(v[6]) or 0
+  local raw = redis.call('GET', k)
+  local w, rc, rp, tc, tp, p = q, 0, 0, 0, 0, 0
+  if raw and #raw == 48 then w, rc, rp, tc, tp, p = struct.unpack('<dddddd', raw) end
   if w ~= q then
     if q - w == 1 then rp = rc; tp = tc else rp = 0; tp = 0 end
     rc = 0; tc = 0
@@ -45,12 +47,11 @@ if ARGV[4] == 's' then
   local el = now - q * W
   local ttl = 2 * W - el
   if op == 'a' then
-    rc = c0(rc + tonumber(ARGV[8])); tc = c0(tc + tonumber(ARGV[9])); p = c0(p + tonumber(ARGV[10]))
-    redis.call('HSET', k, 'w', q, 'rc', rc, 'rp', rp, 'tc', tc, 'tp', tp, 'p', p)
-    redis.call('PEXPIRE', k, math.ceil(ttl))
+    rc = c0(rc + tonumber(ARGV[b + 8])); tc = c0(tc + tonumber(ARGV[b + 9])); p = c0(p + tonumber(ARGV[b + 10]))
+    redis.call('SET', k, struct.pack('<dddddd', q, rc, rp, tc, tp, p), 'PX', math.ceil(ttl))
     return 1
   end
-  local cost = tonumber(ARGV[8])
+  local cost = tonumber(ARGV[b + 8])
   local weight = (W - el) / W
   local reset = math.ceil(W - el)
   local estR = rp * weight + rc
@@ -64,13 +65,12 @@ if ARGV[4] == 's' then
   if tpm > 0 and estT + cost > tpm + EPS then
     return {0, 2, remT, reset, swretry(W, tpm, cost, tc, tp, el), remR, remT}
   end
-  if ARGV[9] == '1' and mp > 0 then
+  if ARGV[b + 9] == '1' and mp > 0 then
     if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
     p = p + 1
   end
   rc = rc + 1; tc = tc + cost
-  redis.call('HSET', k, 'w', q, 'rc', rc, 'rp', rp, 'tc', tc, 'tp', tp, 'p', p)
-  redis.call('PEXPIRE', k, math.ceil(ttl))
+  redis.call('SET', k, struct.pack('<dddddd', q, rc, rp, tc, tp, p), 'PX', math.ceil(ttl))
   if rpm > 0 then remR = c0(fl(rpm - estR - 1)) end
   if tpm > 0 then remT = c0(fl(tpm - estT - cost)) end
   if rpm > 0 then return {1, 1, remR, reset, 0, remR, remT} end
@@ -78,24 +78,24 @@ if ARGV[4] == 's' then
   return {1, 3, mp - p, 0, 0, remR, remT}
 end
 -- token bucket (GCRA): rt / tt hold the theoretical arrival time of requests / tokens
-local v = redis.call('HMGET', k, 'rt', 'tt', 'p')
-local rt, tt, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+local raw = redis.call('GET', k)
+local rt, tt, p = 0, 0, 0
+if raw and #raw == 24 then rt, tt, p = struct.unpack('<ddd', raw) end
 if rt < now then rt = now end
 if tt < now then tt = now end
 local function save()
-  redis.call('HSET', k, 'rt', num(rt), 'tt', num(tt), 'p', p)
   local ttl = math.max(rt, tt) - now
   if p > 0 and ttl < W then ttl = W end
-  redis.call('PEXPIRE', k, math.max(1, math.ceil(ttl)))
+  redis.call('SET', k, struct.pack('<ddd', rt, tt, p), 'PX', math.max(1, math.ceil(ttl)))
 end
 if op == 'a' then
-  if rpm > 0 then rt = math.max(now, rt + tonumber(ARGV[8]) * W / rpm) end
-  if tpm > 0 then tt = math.max(now, tt + tonumber(ARGV[9]) * W / tpm) end
-  p = c0(p + tonumber(ARGV[10]))
+  if rpm > 0 then rt = math.max(now, rt + tonumber(ARGV[b + 8]) * W / rpm) end
+  if tpm > 0 then tt = math.max(now, tt + tonumber(ARGV[b + 9]) * W / tpm) end
+  p = c0(p + tonumber(ARGV[b + 10]))
   save()
   return 1
 end
-local cost = tonumber(ARGV[8])
+local cost = tonumber(ARGV[b + 8])
 local remR, remT, reset = -1, -1, 0
 local nr, nt = rt, tt
 if rpm > 0 then
@@ -116,7 +116,7 @@ if tpm > 0 then
   end
   if rpm == 0 then reset = nt - now end
 end
-if ARGV[9] == '1' and mp > 0 then
+if ARGV[b + 9] == '1' and mp > 0 then
   if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
   p = p + 1
 end
@@ -141,13 +141,13 @@ end
  * KEYS: window, requests, tokens, max_parallel_requests (one hash tag: one cluster slot).
  */
 const PROXY_BODY = `${COMMON}
-local function run(KEYS, ARGV)
-local op = ARGV[1]
-local now = tonumber(ARGV[2])
-local W = tonumber(ARGV[3])
-local rpm = tonumber(ARGV[5])
-local tpm = tonumber(ARGV[6])
-local mp = tonumber(ARGV[7])
+local function run(KEYS, ARGV, b)
+local op = ARGV[b + 1]
+local now = tonumber(ARGV[b + 2])
+local W = tonumber(ARGV[b + 3])
+local rpm = tonumber(ARGV[b + 5])
+local tpm = tonumber(ARGV[b + 6])
+local mp = tonumber(ARGV[b + 7])
 local Ws = math.floor(W / 1000)
 local nows = math.floor(now / 1000)
 local ws = tonumber(redis.call('GET', KEYS[1]))
@@ -173,7 +173,7 @@ local function addTokens(d)
   if redis.call('TTL', KEYS[3]) == -1 then redis.call('EXPIRE', KEYS[3], Ws) end
 end
 if op == 'a' then
-  local dr, dt, dp = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+  local dr, dt, dp = tonumber(ARGV[b + 8]), tonumber(ARGV[b + 9]), tonumber(ARGV[b + 10])
   if fresh then
     -- The window ended since the check: only usage beyond the reservation still counts.
     rc = c0(dr); tc = c0(dt); open()
@@ -188,7 +188,7 @@ if op == 'a' then
   end
   return 1
 end
-local cost = tonumber(ARGV[8])
+local cost = tonumber(ARGV[b + 8])
 local reset = math.max(1, (ws + Ws) * 1000 - now)
 local remR, remT = -1, -1
 if rpm > 0 then remR = c0(rpm - rc) end
@@ -199,7 +199,7 @@ if tpm > 0 and tc + cost > tpm + EPS then
   if cost > tpm then retry = -1 end
   return {0, 2, remT, reset, retry, remR, remT}
 end
-if ARGV[9] == '1' and mp > 0 then
+if ARGV[b + 9] == '1' and mp > 0 then
   if p >= mp then return {0, 3, 0, 50, 50, remR, remT} end
   redis.call('INCR', KEYS[4])
   redis.call('EXPIRE', KEYS[4], Ws)
@@ -224,11 +224,11 @@ end
 export const ARGS_PER_CALL = 10;
 
 export const NATIVE_SCRIPT = `${NATIVE_BODY}
-return run(KEYS[1], ARGV)
+return run(KEYS[1], ARGV, 0)
 `;
 
 export const LITELLM_PROXY_SCRIPT = `${PROXY_BODY}
-return run(KEYS, ARGV)
+return run(KEYS, ARGV, 0)
 `;
 
 // Batches: calls made in the same tick go to Redis as one script call (KEYS per item: 1 or 4,
@@ -237,9 +237,7 @@ const BATCH_LOOP = (keysPerItem: number): string => `
 local out = {}
 local items = #KEYS / ${keysPerItem}
 for i = 0, items - 1 do
-  local a = {}
-  for j = 1, ${ARGS_PER_CALL} do a[j] = ARGV[i * ${ARGS_PER_CALL} + j] end
-  ${keysPerItem === 1 ? 'out[i + 1] = run(KEYS[i + 1], a)' : `out[i + 1] = run({KEYS[i * 4 + 1], KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4]}, a)`}
+  ${keysPerItem === 1 ? `out[i + 1] = run(KEYS[i + 1], ARGV, i * ${ARGS_PER_CALL})` : `out[i + 1] = run({KEYS[i * 4 + 1], KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4]}, ARGV, i * ${ARGS_PER_CALL})`}
 end
 return out
 `;
