@@ -42,6 +42,8 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // After Ctrl-C, requests given up on (litellm cannot cancel them) must not hold the process.
+      if (code === 130) process.exit(130);
     },
     (err) => {
       process.stderr.write(`fast-litellm: ${err instanceof Error ? err.message : String(err)}\n`);

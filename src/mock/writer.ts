@@ -38,7 +38,8 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
     return;
   }
   const paced = plan.intervalMs > 0;
-  const dropAt = drop ? Math.max(1, Math.floor(ticks.length / 2)) : -1;
+  // Half-way; a one-tick stream is cut inside its only tick.
+  const dropAt = drop ? Math.floor(ticks.length / 2) : -1;
   let carry: Buffer | null = null;
   const dead = () => res.destroyed || res.writableEnded;
 
@@ -64,7 +65,8 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
       return;
     }
     const last = k === ticks.length - 1;
-    const after = () => (last ? endStream() : later(plan.intervalMs, () => tick(k + 1)));
+    // Ticks are scheduled against the stream's start, so timer lateness does not add up over a long reply.
+    const after = () => (last ? endStream() : later(start + (k + 1) * plan.intervalMs - performance.now(), () => tick(k + 1)));
     const events = ticks[k];
     if (split === 'none') {
       if (paced) writeSeparately(events, after);
@@ -97,10 +99,16 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
     res.end();
   };
 
+  let start = performance.now() + plan.firstDelayMs;
   later(plan.firstDelayMs, () => {
     if (dead()) return;
+    start = performance.now();
     res.writeHead(200, plan.headers);
     if (ticks.length === 0) return endStream();
+    if (!paced && split === 'none' && !drop) {
+      res.end(ticks.map((t) => t.join('')).join(''));
+      return;
+    }
     tick(0);
   });
 }

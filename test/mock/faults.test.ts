@@ -90,6 +90,17 @@ describe('mock server: injected faults', () => {
     }
   });
 
+  it('a one-token stream is cut too, and counted as dropped', async () => {
+    const m = await startMockServer({ replyTokens: 1 });
+    try {
+      const r = await fetch(m.url + '/api/generate', { method: 'POST', headers: { 'x-mock-drop': '1' }, body: '{"prompt":"x"}' });
+      await expect(r.text()).rejects.toThrow();
+      await vi.waitFor(() => expect(m.stats().dropped).toBe(1));
+    } finally {
+      await m.close();
+    }
+  });
+
   it('x-mock-* headers override the server options per request', async () => {
     const m = await startMockServer({ replyTokens: 4 });
     try {
