@@ -9,6 +9,9 @@ import path from 'node:path';
 import Bottleneck from 'bottleneck';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { MemoryStore, RateLimiter, RedisStore } from '../../src/accelerators/ratelimit';
+import { loadConfig, setConfig } from '../../src/config';
+import { applyAcceleration } from '../../src/index';
+import { unwrap } from '../../src/shims/guard';
 import { RowSkipped } from '../lib/skip';
 import { summarize } from '../lib/stats';
 import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
@@ -302,4 +305,46 @@ const redisRow: BenchRow = {
   },
 };
 
-export const rows: BenchRow[] = [memoryRow, redisRow];
+// ------------------------------------------------------- litellm completion, limits on vs off ---
+
+const completionParams = (url: string) => ({
+  model: 'gpt-3.5-turbo',
+  baseUrl: url + '/v1',
+  apiKey: 'sk-bench',
+  messages: [{ role: 'user', content: 'How fast is a rate limit check?' }],
+  max_tokens: 16,
+});
+const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x) => (k === 'id' || k === 'created' ? 0 : x)));
+let limited: (p: object) => Promise<unknown>;
+let unlimited: (p: object) => Promise<unknown>;
+let params: object;
+
+const completionRow: BenchRow = {
+  kind: 'fn',
+  id: 'ratelimit.litellm.completion',
+  name: 'litellm.completion with rpm + tpm limits (mock HTTP)',
+  group: 'ratelimit',
+  baselineName: 'litellm.completion, rate limiting off',
+  acceleratedName: 'litellm.completion, FAST_LITELLM_RPM + FAST_LITELLM_TPM (memory)',
+  minSpeedup: 0.9,
+  timeMs: 2000, // HTTP on a shared machine: a longer budget for a stable median
+  setup(ctx: RowContext) {
+    if (!ctx.mockUrl) throw new RowSkipped('no mock server');
+    // Limits nobody reaches: every call pays the full check, token count and reconcile.
+    setConfig(loadConfig({ ...process.env, FAST_LITELLM_RPM: '1000000000', FAST_LITELLM_TPM: '1000000000' }));
+    applyAcceleration({ features: { rate_limiting: 'on' } });
+    const mod = require('litellm/dist/src/completion') as { completion: (p: object) => Promise<unknown> };
+    limited = mod.completion;
+    unlimited = unwrap(mod.completion); // what runs under the rate-limit row: the same call, unlimited
+    if (limited === unlimited) throw new Error('rate limiting row is not applied to litellm.completion');
+    params = completionParams(ctx.mockUrl);
+  },
+  baseline: () => unlimited(params),
+  accelerated: () => limited(params),
+  async check() {
+    const [a, b] = [strip(await unlimited(params)), strip(await limited(params))];
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error('completion results differ with rate limiting on');
+  },
+};
+
+export const rows: BenchRow[] = [memoryRow, redisRow, completionRow];
