@@ -8,6 +8,8 @@ export interface OptSpec {
   /** Help text, one line. */
   help: string;
   default?: unknown;
+  /** Placeholder in the help, e.g. 'file'. */
+  arg?: string;
 }
 
 export class UsageError extends Error {
@@ -69,7 +71,7 @@ export function parseArgs(argv: string[], spec: Record<string, OptSpec>): { opts
 export function helpText(usage: string, spec: Record<string, OptSpec>): string {
   const lines = [usage, '', 'Options:'];
   for (const [name, s] of Object.entries(spec)) {
-    const arg = s.kind === 'boolean' ? '' : s.kind === 'list' ? ' <a,b,...>' : ' <' + (s.kind === 'string' ? 'text' : 'n') + '>';
+    const arg = s.kind === 'boolean' ? '' : ` <${s.arg ?? (s.kind === 'list' ? 'a,b,...' : s.kind === 'string' ? 'text' : 'n')}>`;
     const def = s.default !== undefined && s.kind !== 'boolean' ? ` (default ${Array.isArray(s.default) ? s.default.join(',') : s.default})` : '';
     lines.push(`  --${(name + arg).padEnd(26)} ${s.help}${def}`);
   }

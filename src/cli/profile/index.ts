@@ -7,16 +7,16 @@ import { compareCommand, latencyCommand, throughputCommand, type CommandResult }
 import { GatewayUnreachable, preflight, processIO, type Context, type IO } from './context';
 
 const COMMON: Record<string, OptSpec> = {
-  url: { kind: 'string', help: 'gateway base URL (OpenAI-compatible; /v1 is added when missing)', default: 'http://localhost:4000' },
-  model: { kind: 'string', help: 'model name sent to the gateway', default: 'gpt-3.5-turbo' },
+  url: { kind: 'string', arg: 'url', help: 'gateway base URL (OpenAI-compatible; /v1 is added when missing)', default: 'http://localhost:4000' },
+  model: { kind: 'string', arg: 'name', help: 'model name sent to the gateway', default: 'gpt-3.5-turbo' },
   prompt: { kind: 'string', help: 'user message', default: 'Count from 1 to 10.' },
   'max-tokens': { kind: 'int', help: 'max_tokens of each request', default: 100 },
-  via: { kind: 'string', help: 'client path: http (undici) | openai (openai SDK) | litellm (litellm.completion)', default: 'http' },
+  via: { kind: 'string', arg: 'http|openai|litellm', help: 'client path: undici | the openai SDK | litellm.completion', default: 'http' },
   accelerated: { kind: 'boolean', help: 'apply the fast-litellm shim (applyAcceleration) before running' },
   'no-stream': { kind: 'boolean', help: 'non-streamed requests (no TTFT)' },
-  'api-key': { kind: 'string', help: 'bearer key (default $LITELLM_API_KEY or $OPENAI_API_KEY); never printed' },
+  'api-key': { kind: 'string', arg: 'key', help: 'bearer key (default $LITELLM_API_KEY or $OPENAI_API_KEY); never printed' },
   'timeout-ms': { kind: 'int', help: 'per-request timeout, counted as a failure', default: 60_000 },
-  export: { kind: 'string', help: 'write { config, measurements, summary } as JSON to this file' },
+  export: { kind: 'string', arg: 'file', help: 'write { config, measurements, summary } as JSON to this file' },
   json: { kind: 'boolean', help: 'print only the JSON document on stdout' },
   mock: { kind: 'boolean', help: 'start the embedded mock server and profile it (offline)' },
   'mock-latency-ms': { kind: 'number', help: 'mock: delay of non-streamed replies' },
@@ -50,7 +50,7 @@ const COMMANDS: Record<string, { spec: Record<string, OptSpec>; run: (ctx: Conte
   compare: {
     usage: 'Usage: fast-litellm profile compare --models a b c [options]',
     spec: {
-      models: { kind: 'list', help: 'models to compare (space or comma separated)' },
+      models: { kind: 'list', arg: 'a b c', help: 'models to compare (space or comma separated)' },
       iterations: { kind: 'int', help: 'measured requests per model', default: 5 },
       warmup: { kind: 'int', help: 'unmeasured requests per model', default: 1 },
     },
