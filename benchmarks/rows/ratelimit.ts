@@ -155,7 +155,7 @@ const memoryRow: BenchRow = {
       };
       results.push(res);
       ctx.tick(`bytes/key ${n}`);
-      const libs = ['fast', 'fast-rpm-tpm', 'map', 'rlf', ...(n <= 100_000 ? ['bottleneck'] : [])];
+      const libs = ['fast', 'fast-rpm-tpm', 'map', 'rlf', ...(n <= 1000 ? ['bottleneck'] : [])];
       const bytes = Object.fromEntries(libs.map((l) => [l, memoryBytes(l, n)]));
       results.push({
         label: `${label} memory`,

@@ -30,6 +30,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts again on the same port (after stop). */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that accepts connections but answers nothing (a "slow" Redis). */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startRedis(port?: number): Promise<RedisServer> {
@@ -46,12 +49,19 @@ export async function startRedis(port?: number): Promise<RedisServer> {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async stop() {
       const c = child;
       child = undefined;
       if (!c || c.exitCode !== null) return;
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
+        c.kill('SIGCONT');
         c.kill('SIGKILL');
       });
     },

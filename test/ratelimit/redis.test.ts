@@ -191,6 +191,32 @@ describe('RedisStore when Redis goes away', () => {
     await closed.close();
   }, 30_000);
 
+  it('a Redis that stops answering: each check answers by timeoutMs per failMode, then recovers', async () => {
+    const open = new RedisStore({ url: redis.url, failMode: 'open', timeoutMs: 150 });
+    const closed = new RedisStore({ url: redis.url, failMode: 'closed', timeoutMs: 150 });
+    const a = new RateLimiter({ rpm: 1, store: open });
+    const b = new RateLimiter({ rpm: 1, store: closed });
+    const key = uniq('slow');
+    expect((await a.check(key)).allowed).toBe(true);
+    expect((await b.check(`${key}:b`)).allowed).toBe(true);
+    redis.pause();
+    try {
+      const t0 = performance.now();
+      const [ra, rb] = await Promise.all([a.check(key), b.check(`${key}:b`)]);
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(ra.allowed).toBe(true); // open: allowed although the limit (1) is used up
+      expect(rb).toMatchObject({ allowed: false, limitType: 'store_unavailable' });
+    } finally {
+      redis.resume();
+    }
+    // Answers again once Redis does: the limit of 1 is used, so denied on its merits.
+    let r = await a.check(key);
+    for (let i = 0; i < 50 && r.limitType !== 'requests'; i++) r = await a.check(key);
+    expect(r).toMatchObject({ allowed: false, limitType: 'requests' });
+    await open.close();
+    await closed.close();
+  }, 20_000);
+
   it('a never-reachable Redis answers per failMode without hanging', async () => {
     const store = new RedisStore({ url: 'redis://127.0.0.1:1', failMode: 'closed', timeoutMs: 100 });
     const rl = new RateLimiter({ rpm: 5, store });
