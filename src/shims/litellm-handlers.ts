@@ -11,17 +11,24 @@ import { clients, currentFetch, pooledFetchFor, withPooledGlobalFetch } from './
 type Params = Record<string, any>;
 let litellmRequire: NodeRequire | undefined;
 
+const modules = new Map<string, any>();
+
+/** litellm's module objects (cached: a require per call costs more than the request's own CPU). */
 function fromLitellm(id: string): any {
+  let mod = modules.get(id);
+  if (mod !== undefined) return mod;
   try {
     if (litellmRequire === undefined) {
       const self = createRequire(__filename);
       litellmRequire = createRequire(self.resolve('litellm/package.json', { paths: [process.cwd(), __dirname] }));
     }
-    return litellmRequire(id);
+    mod = litellmRequire(id);
   } catch (err) {
     // Our lookup failed, not the call: the guard runs litellm's own handler instead.
     throw markInternal(err);
   }
+  modules.set(id, mod);
+  return mod;
 }
 
 const utils = (name: 'toUsage' | 'combinePrompts' | 'getUnixTimestamp' | 'getHandler'): any =>

@@ -1,0 +1,218 @@
+// Connection pooling and the streaming fast path, over real loopback HTTP to the mock server (in a
+// child process, so the server does not share the measured client's event loop). Baseline: plain
+// litellm 0.12 (flags off); shimmed: the same litellm.completion() with connection_pooling and
+// streaming on; peer: raw undici.request on a Pool, the transport ceiling. Same run, interleaved.
+import diagnostics from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Pool } from 'undici';
+import { applyAcceleration, removeAcceleration } from '../../src/index';
+import { getPoolStats } from '../../src/shims/pooling';
+import { startMockChild, type MockHandle } from '../lib/mock';
+import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.join(__dirname, '..', '..');
+const CONCURRENCY = [1, 8, 32, 128];
+const messages = [{ role: 'user', content: 'Tell me about connection pools' }];
+
+// Every client socket the process opens (node-fetch agents and undici alike).
+let socketsOpened = 0;
+diagnostics.subscribe('net.client.socket', () => { socketsOpened++; });
+
+interface Cell {
+  reqs: number;
+  secs: number;
+  latMs: number[];
+  ttfcMs: number[];
+  perChunkUs: number[];
+  sockets: number;
+}
+
+type Call = () => Promise<{ ttfc?: number; chunks?: number; tEnd?: number; t0: number }>;
+
+async function load(call: Call, conc: number, ms: number, s0 = socketsOpened): Promise<Cell> {
+  const cell: Cell = { reqs: 0, secs: 0, latMs: [], ttfcMs: [], perChunkUs: [], sockets: 0 };
+  const start = performance.now();
+  const end = start + ms;
+  await Promise.all(Array.from({ length: conc }, async () => {
+    while (performance.now() < end) {
+      const r = await call();
+      const t = performance.now();
+      cell.reqs++;
+      cell.latMs.push(t - r.t0);
+      if (r.ttfc !== undefined) {
+        cell.ttfcMs.push(r.ttfc - r.t0);
+        if (r.chunks !== undefined && r.chunks > 1) cell.perChunkUs.push(((t - r.ttfc) * 1000) / (r.chunks - 1));
+      }
+    }
+  }));
+  cell.secs = (performance.now() - start) / 1000;
+  cell.sockets = socketsOpened - s0;
+  return cell;
+}
+
+function dist(xs: number[], extra?: Record<string, number | string>): SampleSummary {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] : NaN);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { median: r(q(0.5)), p99: r(q(0.99)), p25: r(q(0.25)), p75: r(q(0.75)), mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)), samples: s.length, extra };
+}
+
+function rate(c: Cell): SampleSummary {
+  const v = Math.round(c.reqs / c.secs);
+  return { median: v, p99: v, mean: v, samples: c.reqs, extra: { sockets: c.sockets, p50_ms: dist(c.latMs).median, p99_ms: dist(c.latMs).p99 } };
+}
+
+function normalize(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (k, x) => (k === 'id' || k === 'created' ? 0 : x)));
+}
+
+async function drain(r: any, t0: number): Promise<{ ttfc?: number; chunks: number; t0: number; out: unknown[] }> {
+  let ttfc: number | undefined;
+  let chunks = 0;
+  const out: unknown[] = [];
+  for await (const c of r) {
+    if (ttfc === undefined) ttfc = performance.now();
+    chunks++;
+    out.push(c);
+  }
+  return { ttfc, chunks, t0, out };
+}
+
+interface Setup {
+  url: string;
+  mock?: MockHandle;
+  litellm: any;
+  raw: Pool;
+}
+
+async function setup(ctx: RowContext): Promise<Setup> {
+  let url = ctx.mockUrl;
+  let mock: MockHandle | undefined;
+  if (url === undefined) {
+    mock = await startMockChild(ROOT);
+    url = mock.url;
+  }
+  const litellm = require('litellm');
+  applyAcceleration({ features: { connection_pooling: 'off', streaming: 'off' } });
+  return { url, mock, litellm, raw: new Pool(url, { connections: 128 }) };
+}
+
+async function teardown(s: Setup): Promise<void> {
+  await s.raw.close();
+  await removeAcceleration();
+  await s.mock?.close();
+}
+
+const flags = (on: boolean) => {
+  const v = on ? 'on' : 'off';
+  applyAcceleration({ features: { connection_pooling: v, streaming: v } });
+};
+
+interface Scenario {
+  key: string;
+  title: string;
+  stream: boolean;
+  lit(s: Setup): Call;
+  raw(s: Setup): Call;
+  /** One result from each side for the equality check. */
+  sample(s: Setup): Promise<unknown>;
+}
+
+const openaiParams = (s: Setup, stream: boolean) => ({ model: 'gpt-3.5-turbo', messages, apiKey: 'sk-bench', baseUrl: `${s.url}/v1`, stream });
+const ollamaParams = (s: Setup, stream: boolean) => ({ model: 'ollama/llama2', messages, baseUrl: s.url, stream });
+const rawJson = (pool: Pool, p: string, body: unknown) =>
+  pool.request({ path: p, method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body: JSON.stringify(body) });
+
+async function rawLines(res: any, sse: boolean, t0: number) {
+  let ttfc: number | undefined;
+  let chunks = 0;
+  let carry = '';
+  res.body.setEncoding('utf8');
+  for await (const part of res.body) {
+    if (ttfc === undefined) ttfc = performance.now();
+    const lines = (carry + part).split('\n');
+    carry = lines.pop()!;
+    for (const l of lines) {
+      if (sse ? l.startsWith('data: {') : l.length > 0) {
+        JSON.parse(sse ? l.slice(6) : l);
+        chunks++;
+      }
+    }
+  }
+  return { ttfc, chunks, t0 };
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    key: 'openai', title: 'completion, OpenAI handler', stream: false,
+    lit: (s) => async () => { const t0 = performance.now(); await s.litellm.completion(openaiParams(s, false)); return { t0 }; },
+    raw: (s) => async () => { const t0 = performance.now(); const r = await rawJson(s.raw, '/v1/chat/completions', { model: 'gpt-3.5-turbo', messages }); await r.body.json(); return { t0 }; },
+    sample: (s) => s.litellm.completion(openaiParams(s, false)),
+  },
+  {
+    key: 'openai-stream', title: 'streamed completion, OpenAI SSE', stream: true,
+    lit: (s) => async () => { const t0 = performance.now(); return drain(await s.litellm.completion(openaiParams(s, true)), t0); },
+    raw: (s) => async () => { const t0 = performance.now(); return rawLines(await rawJson(s.raw, '/v1/chat/completions', { model: 'gpt-3.5-turbo', messages, stream: true }), true, t0); },
+    sample: async (s) => (await drain(await s.litellm.completion(openaiParams(s, true)), 0)).out,
+  },
+  {
+    key: 'ollama-stream', title: 'streamed completion, Ollama NDJSON', stream: true,
+    lit: (s) => async () => { const t0 = performance.now(); return drain(await s.litellm.completion(ollamaParams(s, true)), t0); },
+    raw: (s) => async () => { const t0 = performance.now(); return rawLines(await rawJson(s.raw, '/api/generate', { model: 'llama2', prompt: 'x' }), false, t0); },
+    sample: async (s) => (await drain(await s.litellm.completion(ollamaParams(s, true)), 0)).out,
+  },
+];
+
+function row(sc: Scenario): BenchRow {
+  return {
+    kind: 'custom',
+    id: `pool.${sc.key}`,
+    name: `litellm ${sc.title}`,
+    group: 'pool',
+    baselineName: 'litellm 0.12 (openai v4 + node-fetch / global fetch, client per call)',
+    acceleratedName: 'fast-litellm pooled undici transport (+ Ollama stream fast path)',
+    async run(ctx) {
+      const s = await setup(ctx);
+      try {
+        flags(false);
+        const plain = normalize(await sc.sample(s));
+        flags(true);
+        const fast = normalize(await sc.sample(s));
+        if (!isDeepStrictEqual(plain, fast)) throw new Error(`pool.${sc.key}: shimmed result differs from plain litellm`);
+        const ms = ctx.quick ? 400 : 1500;
+        const out: CustomResult[] = [];
+        for (const conc of CONCURRENCY) {
+          ctx.tick(`${sc.key} c=${conc}`);
+          const contenders: Array<[string, Call]> = [['base', sc.lit(s)], ['fast', sc.lit(s)], ['raw', sc.raw(s)]];
+          const cells: Record<string, Cell> = {};
+          // Warm-up, then base / fast / raw in turn in the same run. Sockets are counted from the
+          // start of the warm-up (idle keep-alive sockets of the previous cell may close meanwhile).
+          for (const [name, call] of contenders) {
+            flags(name === 'fast');
+            const s0 = socketsOpened;
+            await load(call, conc, 150);
+            cells[name] = await load(call, conc, ms, s0);
+          }
+          flags(false);
+          const { base, fast: acc, raw } = cells;
+          const pooled = getPoolStats().find((p) => p.origin === s.url);
+          const note = `same mock server (child process); equal results checked; pooled sockets open ${pooled?.open ?? 0}, reuse ${pooled?.reuseRatio.toFixed(3) ?? '-'}`;
+          out.push({ label: `c=${conc} throughput`, unit: 'req/s', higherIsBetter: true, baseline: rate(base), accelerated: rate(acc), peers: { 'undici.request ceiling': rate(raw) }, note });
+          out.push({ label: `c=${conc} latency`, unit: 'ms', higherIsBetter: false, baseline: dist(base.latMs), accelerated: dist(acc.latMs), peers: { 'undici.request ceiling': dist(raw.latMs) } });
+          if (sc.stream) {
+            out.push({ label: `c=${conc} time to first chunk`, unit: 'ms', higherIsBetter: false, baseline: dist(base.ttfcMs), accelerated: dist(acc.ttfcMs), peers: { 'undici.request ceiling': dist(raw.ttfcMs) } });
+            out.push({ label: `c=${conc} per-chunk time`, unit: 'µs/chunk', higherIsBetter: false, baseline: dist(base.perChunkUs), accelerated: dist(acc.perChunkUs), peers: { 'undici.request ceiling': dist(raw.perChunkUs) } });
+          }
+        }
+        return out;
+      } finally {
+        await teardown(s);
+      }
+    },
+  };
+}
+
+export const rows: BenchRow[] = SCENARIOS.map(row);
