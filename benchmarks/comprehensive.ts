@@ -11,15 +11,26 @@ import { barProgress, plainProgress, wantBar } from './lib/progress';
 import { renderHtml } from './lib/report-html';
 import { renderMarkdown } from './lib/report-md';
 import type { ComprehensiveReport, RowResult } from './lib/result';
-import { FULL_SETTINGS, QUICK_SETTINGS, runCustomRow, runFnRow, type RunSettings } from './lib/run-row';
+import { FULL_SETTINGS, QUICK_SETTINGS, runCustomRow, runFnRow, timedOut, type RunSettings } from './lib/run-row';
 import { countStatuses, gate } from './lib/stats';
 import type { BenchRow, RowContext } from './lib/types';
 import { fileStamp, writeReports } from './lib/write-reports';
 
 const ROOT = path.resolve(__dirname, '..');
 
-async function runRow(row: BenchRow, ctx: RowContext, settings: RunSettings): Promise<RowResult[]> {
-  return row.kind === 'fn' ? [await runFnRow(row, ctx, settings)] : runCustomRow(row, ctx);
+/** A row that hangs (a request never answered) must not hold the whole run: give up on it. */
+async function runRow(row: BenchRow, ctx: RowContext, settings: RunSettings, timeoutMs: number): Promise<RowResult[]> {
+  const t0 = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<RowResult[]>((resolve) => {
+    timer = setTimeout(() => resolve([timedOut(row, timeoutMs, Date.now() - t0)]), timeoutMs);
+  });
+  const run = row.kind === 'fn' ? runFnRow(row, ctx, settings).then((r) => [r]) : runCustomRow(row, ctx);
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function slowerThanFloor(r: RowResult, tolerance: number): boolean {
@@ -73,12 +84,12 @@ async function main(args: Args): Promise<number> {
   progress.start(rows.length);
   for (const row of rows) {
     progress.row(row.id);
-    let res = await runRow(row, ctx, settings);
+    let res = await runRow(row, ctx, settings, args.rowTimeoutMs);
     // On a shared machine one noisy measurement must not fail CI: re-measure once, keep the second.
     if (args.ci && res.some((r) => slowerThanFloor(r, args.tolerance))) {
       const first = res;
       progress.log(`${row.id}: below the gate floor, measuring once more`);
-      res = (await runRow(row, ctx, settings)).map((r) => {
+      res = (await runRow(row, ctx, settings, args.rowTimeoutMs)).map((r) => {
         const f = first.find((x) => x.id === r.id);
         return f ? { ...r, firstAttempt: { speedup: f.speedup, status: f.status } } : r;
       });

@@ -12,6 +12,8 @@ export interface Args {
   latest: boolean;
   list: boolean;
   help: boolean;
+  /** A row still running after this is FAILED and the run moves on. */
+  rowTimeoutMs: number;
 }
 
 export const USAGE = `usage: npx tsx benchmarks/comprehensive.ts [options]
@@ -23,6 +25,7 @@ export const USAGE = `usage: npx tsx benchmarks/comprehensive.ts [options]
   --out DIR          report directory (default reports)
   --rows DIR         load rows from DIR instead of benchmarks/rows
   --latest / --no-latest   write reports/latest.* (default: only for a full run of every row)
+  --row-timeout S    give up on a row after S seconds (default 300, 120 with --quick)
   --list             list the rows and exit`;
 
 export class ArgError extends Error {
@@ -40,7 +43,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     latest: false,
     list: false,
     help: false,
+    rowTimeoutMs: 0,
   };
+  let rowTimeoutS: number | undefined;
   let latest: boolean | undefined;
   if (env.BENCH_TOLERANCE !== undefined && env.BENCH_TOLERANCE !== '') {
     a.tolerance = tolerance(env.BENCH_TOLERANCE, 'BENCH_TOLERANCE');
@@ -63,10 +68,17 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
       case '--latest': latest = true; break;
       case '--no-latest': latest = false; break;
       case '--list': a.list = true; break;
+      case '--row-timeout': {
+        const v = value();
+        rowTimeoutS = Number(v);
+        if (!Number.isFinite(rowTimeoutS) || rowTimeoutS <= 0) throw new ArgError(`--row-timeout must be a positive number of seconds, got ${v}`);
+        break;
+      }
       case '-h': case '--help': a.help = true; break;
       default: throw new ArgError(`unknown option ${arg}`);
     }
   }
+  a.rowTimeoutMs = (rowTimeoutS ?? (a.quick ? 120 : 300)) * 1000;
   a.latest = latest ?? (!a.quick && !a.ci && a.only.length === 0 && a.rowsDir === undefined);
   return a;
 }

@@ -77,6 +77,13 @@ function failed(row: { id: string; name: string; group: string; baselineName: st
   };
 }
 
+export function timedOut(row: FnRow | CustomRow, timeoutMs: number, durationMs: number): RowResult {
+  return {
+    ...failed(row, row.kind, new Error(`timed out after ${Math.round(timeoutMs / 1000)} s (still running work may disturb later rows)`), Date.now()),
+    durationMs,
+  };
+}
+
 export function settingsFor(row: FnRow, s: RunSettings): MeasureOptions {
   const total = row.timeMs !== undefined ? (s.quick ? Math.max(s.timeMs, row.timeMs * 0.25) : row.timeMs) : s.timeMs;
   return {

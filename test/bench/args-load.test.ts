@@ -64,3 +64,12 @@ describe('row selection and loading', () => {
     expect(some.rows.map((r) => r.id)).toEqual(['a.two', 'b.quick']);
   });
 });
+
+describe('row timeout option', () => {
+  it('defaults to 300 s, 120 s with --quick, and takes --row-timeout in seconds', () => {
+    expect(parseArgs([]).rowTimeoutMs).toBe(300_000);
+    expect(parseArgs(['--quick']).rowTimeoutMs).toBe(120_000);
+    expect(parseArgs(['--row-timeout', '2.5']).rowTimeoutMs).toBe(2500);
+    expect(() => parseArgs(['--row-timeout', '0'])).toThrow('--row-timeout must be a positive number of seconds, got 0');
+  });
+});

@@ -49,6 +49,16 @@ describe('comprehensive.ts end to end (runner logic, tiny rows)', () => {
     expect(r.files).toContain('latest.md');
   }, 60_000);
 
+  it('gives up on a hung row, marks it FAILED and still runs the next one', () => {
+    const hung = `{ kind: 'custom', id: 'cli.hung', name: 'hung', group: 'cli', baselineName: 'b', acceleratedName: 'a',
+      run: () => new Promise(() => {}) }`;
+    const r = run('hung', [hung, row('cli.after', 'JSON.stringify([1, 2])')], ['--row-timeout', '1']);
+    expect(r.status).toBe(1);
+    expect(r.report!.rows[0]).toMatchObject({ id: 'cli.hung', status: 'FAILED', error: expect.stringContaining('timed out after 1 s') });
+    expect(r.report!.rows[1].id).toBe('cli.after');
+    expect(r.report!.rows[1].status).not.toBe('FAILED');
+  }, 60_000);
+
   it('exits 2 on a bad option or when --only matches nothing', () => {
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/comprehensive.ts', '--bogus'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(2);
