@@ -96,3 +96,32 @@ describe.each([
     expect(bad).toEqual([]);
   });
 });
+
+describe('cutting long texts for the workers', () => {
+  it('the parts count to the same total as the whole, for every encoding', async () => {
+    const { splitPoints } = await import('../../src/accelerators/tokens/split');
+    const { prng } = await import('./corpus');
+    const rnd = prng(5);
+    const texts: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      // Corpus fragments glued with letters and spaces, so there are many candidate cut points in odd company.
+      const parts = generateCorpus(1000 + i, 30).map((t) => (rnd() < 0.5 ? `${t} word` : `x ${t}`));
+      texts.push(parts.join(rnd() < 0.5 ? ' ' : 'a b'));
+    }
+    let cuts = 0;
+    for (const encoding of ENCODINGS) {
+      for (const text of texts) {
+        let start = 0;
+        let sum = 0;
+        const ends = splitPoints(text, 40);
+        cuts += ends.length - 1;
+        for (const end of ends) {
+          sum += ref(encoding, text.slice(start, end));
+          start = end;
+        }
+        expect(sum).toBe(ref(encoding, text));
+      }
+    }
+    expect(cuts).toBeGreaterThan(1000);
+  });
+});

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type PiscinaType from 'piscina';
 import { assertText, countTokens, countUncached, invalidArgument, resolveEncoding, tokenMemo, type CountOptions } from './count';
 import type { EncodingName } from './encodings';
+import { splitPoints } from './split';
 import type { CountTask } from './worker';
 
 export interface TokenPoolOptions {
@@ -34,6 +35,8 @@ export const TOKEN_POOL_DEFAULTS = Object.freeze({
   idleTimeoutMs: 30_000,
 });
 
+/** Size of the parts a long text is cut into for the workers (see split.ts). */
+const PART_CHARS = 256 * 1024;
 const settings: { inlineBelowChars: number; maxThreads: number; idleTimeoutMs: number } = { ...TOKEN_POOL_DEFAULTS };
 const stats = { inline: 0, offloaded: 0, retries: 0, inlineFallbacks: 0 };
 let pool: PiscinaType<CountTask, number[]> | undefined;
@@ -101,7 +104,15 @@ export async function countTokensAsync(text: string, options?: CountOptions): Pr
   const memo = tokenMemo();
   const hit = memo.lookup(encoding, text);
   if (hit !== undefined) return hit;
-  const [n] = await runTask({ encoding, texts: [text] });
+  // Parts are posted to workers one at a time as they free up, so copying the text to them is spread
+  // over several event-loop turns instead of one long postMessage.
+  let start = 0;
+  const parts = splitPoints(text, PART_CHARS).map((end) => {
+    const part = text.slice(start, end);
+    start = end;
+    return runTask({ encoding, texts: [part] });
+  });
+  const n = (await Promise.all(parts)).reduce((sum, [count]) => sum + count, 0);
   memo.store(encoding, text, n);
   return n;
 }
