@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 // A real redis-server of our own on a free loopback port, started and stopped by the test.
 
-export const REDIS_BIN = '/usr/bin/redis-server';
+export const REDIS_BIN = existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : 'redis-server';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

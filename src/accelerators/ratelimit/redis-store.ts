@@ -154,20 +154,30 @@ export class RedisStore implements RateLimitStore {
   }
 
   #queue: Pending[] = [];
+  #tickOpen = false;
 
   /**
-   * Calls made in one tick share one script call (EVALSHA with every item's keys and arguments):
-   * one round trip for the lot, each item atomic and in call order. A lone call goes alone.
+   * The first call of a tick goes out at once (no added latency for sequential callers); calls made
+   * later in the same tick share one script call (EVALSHA with every item's keys and arguments): one
+   * round trip for the lot, each item atomic and in call order.
    */
   #run(key: string, args: (string | number)[]): Promise<unknown[] | null> {
     if (this.#closed) return Promise.resolve(null);
     return new Promise((resolve) => {
-      if (this.#queue.push({ key, args, resolve }) === 1) queueMicrotask(() => this.#flush());
+      if (!this.#tickOpen) {
+        this.#tickOpen = true;
+        queueMicrotask(() => this.#flush());
+        void this.#send([{ key, args, resolve }]);
+        return;
+      }
+      this.#queue.push({ key, args, resolve });
     });
   }
 
   #flush(): void {
+    this.#tickOpen = false;
     const all = this.#queue;
+    if (all.length === 0) return;
     this.#queue = [];
     for (let i = 0; i < all.length; i += MAX_BATCH) void this.#send(all.slice(i, i + MAX_BATCH));
   }
