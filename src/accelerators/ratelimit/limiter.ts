@@ -53,6 +53,8 @@ export class RateLimiter {
   readonly spec: Readonly<LimitSpec>;
   readonly store: RateLimitStore;
   readonly #clock: () => number;
+  /** The store when it is a MemoryStore: the sync paths call it without indirection. */
+  readonly #mem: MemoryStore | undefined;
   #waiters: Array<() => void> = [];
 
   constructor(options: RateLimiterOptions) {
@@ -63,6 +65,7 @@ export class RateLimiter {
     this.#clock = options.clock ?? Date.now;
     this.store = options.store ?? new MemoryStore();
     this.store.bind(this.spec);
+    this.#mem = this.store instanceof MemoryStore ? this.store : undefined;
   }
 
   /** Counts one request (and `tokens`) if every limit allows it. A Promise only for async stores. */
@@ -79,16 +82,22 @@ export class RateLimiter {
   tryConsume(key: string, tokens?: number): Awaitable<boolean> {
     checkKey('RateLimiter.tryConsume', key);
     const cost = tokens === undefined ? 0 : checkTokens('RateLimiter.tryConsume', tokens);
-    const store = this.store;
-    if (store instanceof MemoryStore) return store.tryConsume(key, cost, this.#clock(), this.spec);
-    const r = store.consume(key, cost, false, this.#clock(), this.spec);
+    const mem = this.#mem;
+    if (mem !== undefined) return mem.tryConsume(key, cost, this.#clock(), this.spec);
+    const r = this.store.consume(key, cost, false, this.#clock(), this.spec);
     return r instanceof Promise ? r.then((x) => x.allowed) : r.allowed;
   }
 
   /** check() for a sync store (MemoryStore); throws for an async one. */
   checkSync(key: string, options?: CheckOptions): CheckResult {
-    if (this.store.async) throw new TypeError('RateLimiter.checkSync: the store is async; use check()');
-    return this.check(key, options) as CheckResult;
+    const mem = this.#mem;
+    if (mem === undefined) {
+      if (this.store.async) throw new TypeError('RateLimiter.checkSync: the store is async; use check()');
+      return this.check(key, options) as CheckResult;
+    }
+    if (typeof key !== 'string') checkKey('RateLimiter.checkSync', key);
+    const cost = options === undefined ? 0 : checkTokens('RateLimiter.checkSync', options.tokens);
+    return mem.consume(key, cost, false, this.#clock(), this.spec);
   }
 
   /**

@@ -171,12 +171,6 @@ export class MemoryStore implements RateLimitStore {
     return i;
   }
 
-  #slot(key: string, now: number): number {
-    hashKey(key);
-    const i = this.#find();
-    return i >= 0 ? i : this.#insert(now);
-  }
-
   #idle(j: number, now: number): boolean {
     const s = this.#spec!;
     if (s.maxParallel && this.#par[j] !== 0) return false;
@@ -295,7 +289,9 @@ export class MemoryStore implements RateLimitStore {
   }
 
   consume(key: string, cost: number, acquire: boolean, now: number, spec: LimitSpec): CheckResult {
-    const i = this.#slot(key, now);
+    hashKey(key);
+    let i = this.#find();
+    if (i < 0) i = this.#insert(now);
     return this.#sliding ? this.#consumeSliding(i, cost, acquire, now, spec) : this.#consumeBucket(i, cost, acquire, now, spec);
   }
 
