@@ -45,6 +45,9 @@ export function barProgress(): Progress {
     },
     cliProgress.Presets.shades_classic,
   );
+  // The bar's own redraw timer cannot fire while a row keeps the loop busy timing synchronous
+  // calls, and MultiBar only writes logged lines on a redraw: redraw ourselves on every event.
+  const redraw = () => (multi as unknown as { update(): void }).update();
   let bar: cliProgress.SingleBar | undefined;
   let current = '';
   let ticks = 0;
@@ -56,19 +59,24 @@ export function barProgress(): Progress {
       current = id;
       ticks = 0;
       bar?.update({ row: id, label: '' });
+      redraw();
     },
     tick(label) {
       ticks++;
       bar?.update({ row: current, label: label ?? `·${ticks}` });
+      redraw();
     },
     done(lines) {
       for (const line of lines) multi.log(line + '\n');
       bar?.increment(1, { row: current, label: '' });
+      redraw();
     },
     log(line) {
       multi.log(line + '\n');
+      redraw();
     },
     stop() {
+      redraw();
       multi.stop();
     },
   };
