@@ -59,6 +59,33 @@ function asFetchError(err: unknown, signal: AbortSignal | null | undefined): unk
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
+ * Origin and path of an absolute http(s) URL. The SDKs pass URLs they built with `new URL()`, so a
+ * plain split is exact for them; anything unusual goes through the URL parser.
+ */
+function splitUrl(href: string): { origin: string; path: string } | undefined {
+  const scheme = href.startsWith('http://') ? 7 : href.startsWith('https://') ? 8 : 0;
+  if (scheme !== 0) {
+    const slash = href.indexOf('/', scheme);
+    const origin = slash === -1 ? href : href.slice(0, slash);
+    const plain = /^[a-z0-9.-]+(:\d{1,5})?$/.test(origin.slice(scheme));
+    if (plain) {
+      const rest = slash === -1 ? '/' : href.slice(slash);
+      const hash = rest.indexOf('#');
+      return { origin, path: hash === -1 ? rest : rest.slice(0, hash) };
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return undefined;
+  }
+  // fetch refuses credentials in URLs; the fallback gives that same answer.
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') return undefined;
+  return { origin: url.origin, path: url.pathname + url.search };
+}
+
+/**
  * A fetch-compatible function over `Pool.request` on a shared per-origin dispatcher. It skips
  * the WHATWG Request/Response/stream machinery, which is where fetch spends its CPU, and
  * returns a Response-shaped object (status, ok, headers.get/entries, body, text, json).
@@ -76,24 +103,19 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     if (!isFastBody(body) || (init?.redirect !== undefined && init.redirect !== 'follow')) {
       return fallback(input, init);
     }
-    let url: URL;
-    try {
-      url = new URL(href);
-    } catch {
-      return fallback(input, init);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fallback(input, init);
+    const target = splitUrl(href);
+    if (target === undefined) return fallback(input, init);
 
     const signal: AbortSignal | null | undefined = init?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const origin = url.origin;
+    const { origin, path } = target;
     const method = typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET';
     const pool = registry.acquire(origin);
     onRequest?.(origin);
 
     return pool
       .request({
-        path: url.pathname + url.search,
+        path,
         method: method as any,
         headers: toHeaderObject(init?.headers),
         body: body ?? undefined,

@@ -24,12 +24,20 @@ export class FastHeaders {
     const v = this.#raw['set-cookie'];
     return v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
   }
-  *entries(): IterableIterator<[string, string]> {
-    // fetch yields names sorted; callers that build objects or logs from them see the same order.
+  entries(): IterableIterator<[string, string]> {
+    return this.#list()[Symbol.iterator]();
+  }
+  /** Name-sorted pairs, as fetch's Headers iterates them (SDKs copy them once per response). */
+  #list(): [string, string][] {
+    const out: [string, string][] = [];
     for (const k of Object.keys(this.#raw).sort()) {
-      const v = this.get(k);
-      if (v !== null) yield [k, v];
+      const v = this.#raw[k];
+      if (v === undefined) continue;
+      // fetch keeps each set-cookie apart and joins other repeated headers.
+      if (k === 'set-cookie' && typeof v !== 'string') for (const c of v) out.push([k, c]);
+      else out.push([k, typeof v === 'string' ? v : v.join(', ')]);
     }
+    return out;
   }
   *keys(): IterableIterator<string> {
     for (const [k] of this.entries()) yield k;
