@@ -1,0 +1,124 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../src/mock';
+import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
+import { getPoolStats, isPooledFetch } from '../../src/shims/pooling';
+
+// Proxy-client use: an app calling an OpenAI-compatible gateway with the openai SDK directly.
+// Here the SDK is required AFTER applyAcceleration() (this file runs in its own process).
+const require = createRequire(import.meta.url);
+const root = join(__dirname, '..', '..');
+let mock: MockServer;
+let OpenAI: any;
+
+const requests = () => getPoolStats().reduce((n, s) => n + s.requests, 0);
+const params = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello gateway' }] };
+
+function flags(on: boolean) {
+  applyAcceleration({ features: { connection_pooling: on ? 'on' : 'off' } });
+}
+
+async function settle(p: Promise<any>): Promise<unknown> {
+  try {
+    const r = await p;
+    if (r && typeof r[Symbol.asyncIterator] === 'function') {
+      const out: unknown[] = [];
+      for await (const c of r) out.push({ ...c, id: 0, created: 0 });
+      return { ok: out };
+    }
+    return { ok: { ...r, id: 0, created: 0 }, requestId: r?._request_id };
+  } catch (e: any) {
+    return { err: e.constructor.name, status: e.status, message: e.message };
+  }
+}
+
+beforeAll(async () => {
+  mock = await startMockServer({ models: { slow: { latencyMs: 300 }, teapot: { fail: 418 } } });
+  applyAcceleration({ features: { connection_pooling: 'on' } });
+  OpenAI = require('openai');
+});
+
+afterAll(async () => {
+  await removeAcceleration();
+  await mock?.close();
+});
+
+describe('openai SDK used directly (CommonJS)', () => {
+  it('core.js APIClient is patched at load; require("openai") and .default get the pooled fetch', () => {
+    const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
+    expect(rows['openai.APIClient']).toBe('applied');
+    expect(rows['openai.default']).toBe('applied');
+    expect(isPooledFetch(new OpenAI({ apiKey: 'k', baseURL: mock.url }).fetch)).toBe(true);
+    expect(isPooledFetch(new OpenAI.default({ apiKey: 'k', baseURL: mock.url }).fetch)).toBe(true);
+    expect(new OpenAI.default({ apiKey: 'k' })).toBeInstanceOf(OpenAI);
+  });
+
+  it("an app's own fetch or httpAgent is left alone", () => {
+    const own = (..._a: unknown[]) => Promise.reject(new Error('own'));
+    expect(new OpenAI({ apiKey: 'k', fetch: own }).fetch).toBe(own);
+    const agent = new (require('node:http').Agent)();
+    expect(isPooledFetch(new OpenAI({ apiKey: 'k', httpAgent: agent }).fetch)).toBe(false);
+  });
+
+  it('same results and errors as the plain SDK, streamed and not', async () => {
+    const cases: Array<[string, (c: any) => Promise<any>]> = [
+      ['chat', (c) => c.chat.completions.create(params)],
+      ['stream', (c) => c.chat.completions.create({ ...params, stream: true })],
+      ['embeddings', (c) => c.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] })],
+      ['418', (c) => c.chat.completions.create({ ...params, model: 'teapot' })],
+      ['models', (c) => c.models.list().then((p: any) => p.data)],
+    ];
+    for (const [name, call] of cases) {
+      flags(false);
+      const n0 = requests();
+      const plain = await settle(call(new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1` })));
+      expect(requests(), name).toBe(n0);
+      flags(true);
+      const pooled = await settle(call(new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1` })));
+      expect(requests(), name).toBeGreaterThan(n0);
+      expect(pooled, name).toEqual(plain);
+    }
+  });
+
+  it('abort signals and timeouts give the SDK errors, plain and pooled', async () => {
+    for (const on of [false, true]) {
+      flags(on);
+      const c = new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1`, maxRetries: 0 });
+      const ac = new AbortController();
+      const p = settle(c.chat.completions.create({ ...params, model: 'slow' }, { signal: ac.signal }));
+      setTimeout(() => ac.abort(), 20);
+      expect(await p).toMatchObject({ err: 'APIUserAbortError' });
+      expect(await settle(c.chat.completions.create({ ...params, model: 'slow' }, { timeout: 30 }))).toMatchObject({ err: 'APIConnectionTimeoutError' });
+    }
+  });
+});
+
+describe('ESM app importing the openai SDK, in a child process with --import fast-litellm/register', () => {
+  it('gets the pooled transport through the import hook, with the same results', async () => {
+    execFileSync('make', ['build'], { cwd: root, stdio: 'ignore' });
+    const app = join(__dirname, 'fixtures', 'openai-direct.mjs');
+    // Async: the mock answers from this process, so it must not be blocked while the child runs.
+    const run = (args: string[]) =>
+      new Promise<any>((resolve, reject) => {
+        const child = spawn(process.execPath, [...args, app], { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock.url } });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          if (code !== 0) reject(new Error(`exit ${code}: ${err}`));
+          else resolve(JSON.parse(out.trim().split('\n').pop()!));
+        });
+      });
+    const plain = await run([]);
+    const shimmed = await run(['--import', 'fast-litellm/register']);
+    expect(plain.pooled).toBe(false);
+    expect(shimmed.pooled).toBe(true);
+    expect(shimmed.requests).toBeGreaterThan(0);
+    expect(shimmed.results).toEqual(plain.results);
+  });
+});
