@@ -12,6 +12,9 @@ const messages = [{ role: 'user', content: 'Say something nice about pooling' }]
 
 let mock: MockServer;
 let undoAnthropic: () => void;
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown) => unhandled.push(e);
+process.on('unhandledRejection', onUnhandled);
 
 type Mode = 'plain' | 'pooled';
 function mode(m: Mode): void {
@@ -79,6 +82,7 @@ afterAll(async () => {
   undoAnthropic?.();
   await removeAcceleration();
   await mock?.close();
+  process.off('unhandledRejection', onUnhandled);
 });
 
 const chat = (model: string, extra: Record<string, unknown> = {}) => () =>
@@ -157,5 +161,15 @@ describe('retries', () => {
     } finally {
       await m.close();
     }
+  });
+});
+
+describe('after the runs', () => {
+  it('no unhandled rejection, and no socket left once the pools and the mock are closed', async () => {
+    await removeAcceleration();
+    await mock.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(unhandled).toEqual([]);
+    expect(process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'))).toEqual([]);
   });
 });
