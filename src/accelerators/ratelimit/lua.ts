@@ -8,8 +8,6 @@
 
 const COMMON = `
 local EPS = 1e-7
-local function c0(x) if x < 0 then return 0 end return x end
-local function fl(x) return math.floor(x + EPS) end
 local function swretry(W, limit, cost, cur, prev, el)
   if cost > limit then return -1 end
   if cur + cost > limit then
@@ -27,8 +25,7 @@ end
  * token bucket (24 B) requests TAT, tokens TAT, parallel. One GET and one SET PX per call: cheaper
  * in Redis CPU than a hash's per-field string conversions.
  */
-const NATIVE_BODY = `${COMMON}
-local function run(k, ARGV, b)
+const NATIVE_BODY = `
 local op = ARGV[b + 1]
 local now = tonumber(ARGV[b + 2])
 local W = tonumber(ARGV[b + 3])
@@ -47,7 +44,7 @@ if ARGV[b + 4] == 's' then
   local el = now - q * W
   local ttl = 2 * W - el
   if op == 'a' then
-    rc = c0(rc + tonumber(ARGV[b + 8])); tc = c0(tc + tonumber(ARGV[b + 9])); p = c0(p + tonumber(ARGV[b + 10]))
+    rc = math.max(0, rc + tonumber(ARGV[b + 8])); tc = math.max(0, tc + tonumber(ARGV[b + 9])); p = math.max(0, p + tonumber(ARGV[b + 10]))
     redis.call('SET', k, struct.pack('<dddddd', q, rc, rp, tc, tp, p), 'PX', math.ceil(ttl))
     return 1
   end
@@ -57,8 +54,8 @@ if ARGV[b + 4] == 's' then
   local estR = rp * weight + rc
   local estT = tp * weight + tc
   local remR, remT = -1, -1
-  if rpm > 0 then remR = c0(fl(rpm - estR)) end
-  if tpm > 0 then remT = c0(fl(tpm - estT)) end
+  if rpm > 0 then remR = math.max(0, math.floor(EPS + rpm - estR)) end
+  if tpm > 0 then remT = math.max(0, math.floor(EPS + tpm - estT)) end
   if rpm > 0 and estR + 1 > rpm + EPS then
     return {0, 1, remR, reset, swretry(W, rpm, 1, rc, rp, el), remR, remT}
   end
@@ -71,8 +68,8 @@ if ARGV[b + 4] == 's' then
   end
   rc = rc + 1; tc = tc + cost
   redis.call('SET', k, struct.pack('<dddddd', q, rc, rp, tc, tp, p), 'PX', math.ceil(ttl))
-  if rpm > 0 then remR = c0(fl(rpm - estR - 1)) end
-  if tpm > 0 then remT = c0(fl(tpm - estT - cost)) end
+  if rpm > 0 then remR = math.max(0, math.floor(EPS + rpm - estR - 1)) end
+  if tpm > 0 then remT = math.max(0, math.floor(EPS + tpm - estT - cost)) end
   if rpm > 0 then return {1, 1, remR, reset, 0, remR, remT} end
   if tpm > 0 then return {1, 2, remT, reset, 0, remR, remT} end
   return {1, 3, mp - p, 0, 0, remR, remT}
@@ -91,7 +88,7 @@ end
 if op == 'a' then
   if rpm > 0 then rt = math.max(now, rt + tonumber(ARGV[b + 8]) * W / rpm) end
   if tpm > 0 then tt = math.max(now, tt + tonumber(ARGV[b + 9]) * W / tpm) end
-  p = c0(p + tonumber(ARGV[b + 10]))
+  p = math.max(0, p + tonumber(ARGV[b + 10]))
   save()
   return 1
 end
@@ -101,14 +98,14 @@ local nr, nt = rt, tt
 if rpm > 0 then
   local T = W / rpm
   nr = rt + T
-  remR = c0(fl((W - (rt - now)) / T))
+  remR = math.max(0, math.floor(EPS + (W - (rt - now)) / T))
   if nr - now > W + EPS then return {0, 1, remR, math.ceil(rt - now), math.max(1, math.ceil(nr - W - now)), remR, remT} end
   reset = nr - now
 end
 if tpm > 0 then
   local T = W / tpm
   nt = tt + cost * T
-  remT = c0(fl((W - (tt - now)) / T))
+  remT = math.max(0, math.floor(EPS + (W - (tt - now)) / T))
   if nt - now > W + EPS then
     local retry = -1
     if cost <= tpm then retry = math.max(1, math.ceil(nt - W - now)) end
@@ -122,12 +119,11 @@ if ARGV[b + 9] == '1' and mp > 0 then
 end
 rt = nr; tt = nt
 save()
-if rpm > 0 then remR = c0(fl((W - (rt - now)) * rpm / W)) end
-if tpm > 0 then remT = c0(fl((W - (tt - now)) * tpm / W)) end
+if rpm > 0 then remR = math.max(0, math.floor(EPS + (W - (rt - now)) * rpm / W)) end
+if tpm > 0 then remT = math.max(0, math.floor(EPS + (W - (tt - now)) * tpm / W)) end
 if rpm > 0 then return {1, 1, remR, math.ceil(reset), 0, remR, remT} end
 if tpm > 0 then return {1, 2, remT, math.ceil(reset), 0, remR, remT} end
 return {1, 3, mp - p, 0, 0, remR, remT}
-end
 `;
 
 /**
@@ -140,8 +136,7 @@ end
  * The window is fixed and starts at the first request after the previous one ended, like LiteLLM's.
  * KEYS: window, requests, tokens, max_parallel_requests (one hash tag: one cluster slot).
  */
-const PROXY_BODY = `${COMMON}
-local function run(KEYS, ARGV, b)
+const PROXY_BODY = `
 local op = ARGV[b + 1]
 local now = tonumber(ARGV[b + 2])
 local W = tonumber(ARGV[b + 3])
@@ -176,9 +171,9 @@ if op == 'a' then
   local dr, dt, dp = tonumber(ARGV[b + 8]), tonumber(ARGV[b + 9]), tonumber(ARGV[b + 10])
   if fresh then
     -- The window ended since the check: only usage beyond the reservation still counts.
-    rc = c0(dr); tc = c0(dt); open()
+    rc = math.max(0, dr); tc = math.max(0, dt); open()
   else
-    if dr ~= 0 then redis.call('SET', KEYS[2], c0(rc + dr), 'KEEPTTL') end
+    if dr ~= 0 then redis.call('SET', KEYS[2], math.max(0, rc + dr), 'KEEPTTL') end
     addTokens(dt)
   end
   if dp ~= 0 then
@@ -191,8 +186,8 @@ end
 local cost = tonumber(ARGV[b + 8])
 local reset = math.max(1, (ws + Ws) * 1000 - now)
 local remR, remT = -1, -1
-if rpm > 0 then remR = c0(rpm - rc) end
-if tpm > 0 then remT = c0(fl(tpm - tc)) end
+if rpm > 0 then remR = math.max(0, rpm - rc) end
+if tpm > 0 then remT = math.max(0, math.floor(EPS + tpm - tc)) end
 if rpm > 0 and rc + 1 > rpm then return {0, 1, remR, reset, reset, remR, remT} end
 if tpm > 0 and tc + cost > tpm + EPS then
   local retry = reset
@@ -212,24 +207,22 @@ else
   addTokens(cost)
   rc = rc + 1; tc = tc + cost
 end
-if rpm > 0 then remR = c0(rpm - rc) end
-if tpm > 0 then remT = c0(fl(tpm - tc)) end
+if rpm > 0 then remR = math.max(0, rpm - rc) end
+if tpm > 0 then remT = math.max(0, math.floor(EPS + tpm - tc)) end
 if rpm > 0 then return {1, 1, remR, reset, 0, remR, remT} end
 if tpm > 0 then return {1, 2, remT, reset, 0, remR, remT} end
 return {1, 3, mp - p, 0, 0, remR, remT}
-end
 `;
 
 /** Per-item argument count, the same for consume and adjust calls (adjust's 10th is dParallel). */
 export const ARGS_PER_CALL = 10;
 
-export const NATIVE_SCRIPT = `${NATIVE_BODY}
-return run(KEYS[1], ARGV, 0)
-`;
+// A lone call runs the body at top level (no function to build per call).
+export const NATIVE_SCRIPT = `${COMMON}local k, b = KEYS[1], 0
+${NATIVE_BODY}`;
 
-export const LITELLM_PROXY_SCRIPT = `${PROXY_BODY}
-return run(KEYS, ARGV, 0)
-`;
+export const LITELLM_PROXY_SCRIPT = `${COMMON}local b = 0
+${PROXY_BODY}`;
 
 // Batches: calls made in the same tick go to Redis as one script call (KEYS per item: 1 or 4,
 // ARGV per item: ARGS_PER_CALL); each item still runs atomically, and in order.
@@ -242,5 +235,9 @@ end
 return out
 `;
 
-export const NATIVE_BATCH_SCRIPT = `${NATIVE_BODY}${BATCH_LOOP(1)}`;
-export const LITELLM_PROXY_BATCH_SCRIPT = `${PROXY_BODY}${BATCH_LOOP(4)}`;
+export const NATIVE_BATCH_SCRIPT = `${COMMON}local function run(k, ARGV, b)
+${NATIVE_BODY}end
+${BATCH_LOOP(1)}`;
+export const LITELLM_PROXY_BATCH_SCRIPT = `${COMMON}local function run(KEYS, ARGV, b)
+${PROXY_BODY}end
+${BATCH_LOOP(4)}`;

@@ -42,6 +42,8 @@ const CMD_PROXY_BATCH = 'fastLitellmRateLimitProxyBatch';
 /** Items per batched script call: bounds how long one call holds Redis. */
 const MAX_BATCH = 128;
 
+const NULL_REPLY: Promise<null> = Promise.resolve(null);
+
 interface Pending {
   key: string;
   args: (string | number)[];
@@ -162,17 +164,38 @@ export class RedisStore implements RateLimitStore {
    * round trip for the lot, each item atomic and in call order.
    */
   #run(key: string, args: (string | number)[]): Promise<unknown[] | null> {
-    if (this.#closed) return Promise.resolve(null);
+    if (this.#closed) return NULL_REPLY;
+    if (!this.#tickOpen) {
+      this.#tickOpen = true;
+      queueMicrotask(this.#flushBound);
+      if (this.#everReady) return this.#single(key, args);
+      return new Promise((resolve) => void this.#send([{ key, args, resolve }]));
+    }
     return new Promise((resolve) => {
-      if (!this.#tickOpen) {
-        this.#tickOpen = true;
-        queueMicrotask(() => this.#flush());
-        void this.#send([{ key, args, resolve }]);
-        return;
-      }
       this.#queue.push({ key, args, resolve });
     });
   }
+
+  /** The lone call of a tick: straight to ioredis, no batching arrays. */
+  #single(key: string, args: (string | number)[]): Promise<unknown[] | null> {
+    const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    let p: Promise<unknown>;
+    try {
+      p = this.keyLayout === 'fast-litellm' ? c[CMD](this.keyPrefix + key, ...args) : c[CMD_PROXY](...this.#keys(key), ...args);
+    } catch (e) {
+      return Promise.resolve(this.#onError(e));
+    }
+    if (!this.#owned) p = withTimeout(p, this.timeoutMs);
+    return (p as Promise<unknown[]>).then(undefined, this.#onError);
+  }
+
+  readonly #onError = (e: unknown): null => {
+    this.errors++;
+    this.#warn(e);
+    return null;
+  };
+
+  readonly #flushBound = (): void => this.#flush();
 
   #flush(): void {
     this.#tickOpen = false;
@@ -229,8 +252,12 @@ export class RedisStore implements RateLimitStore {
     return this.#connecting;
   }
 
-  async consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {
-    const r = await this.#run(key, ['c', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, cost, acquire ? '1' : '0', 0]);
+  consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {
+    return this.#run(key, ['c', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, cost, acquire ? '1' : '0', 0])
+      .then((r) => this.#result(r, s));
+  }
+
+  #result(r: unknown[] | null, s: LimitSpec): CheckResult {
     if (r === null || !Array.isArray(r)) return this.#failed(s);
     const type = TYPES[r[1] as number];
     const limit = type === 'requests' ? s.rpm : type === 'tokens' ? s.tpm : s.maxParallel;
