@@ -25,7 +25,7 @@ interface Opts {
 }
 
 function parse(argv: string[]): Opts {
-  const o: Opts = { quick: false, pairs: 5, users: 8, turns: 6, out: 'reports', latest: true };
+  const o: Opts = { quick: false, pairs: 5, users: 8, turns: 8, out: 'reports', latest: true };
   let pairsSet = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

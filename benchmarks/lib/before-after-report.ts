@@ -69,6 +69,10 @@ export interface BeforeAfterReport {
   errors: string[];
 }
 
+function all(r: BeforeAfterReport): WorkloadRun[] {
+  return [...r.runs.plain, ...r.runs.shimmed];
+}
+
 function median(xs: number[]): number {
   return quantile([...xs].sort((a, b) => a - b), 0.5);
 }
@@ -139,6 +143,20 @@ export function renderBeforeAfterMd(r: BeforeAfterReport): string {
       `| ${x.label} | ${fmt(x.plain, x.unit)} | ${fmt(x.shimmed, x.unit)} | ${x.ratio.toFixed(2)} | ` +
         `${x.pairRatios.map((v) => v.toFixed(2)).join(', ')} | ${verdict(x)} |`,
     );
+  }
+  const kinds = [...new Set(all(r).flatMap((x) => Object.keys(x.byKind ?? {})))];
+  if (kinds.length) {
+    out.push('');
+    out.push('| Request kind | n per run | p50 plain | p50 shimmed | p99 plain | p99 shimmed |');
+    out.push('|---|---:|---:|---:|---:|---:|');
+    for (const k of kinds) {
+      const pick = (runs: WorkloadRun[], f: 'p50Ms' | 'p99Ms') => median(runs.map((x) => x.byKind?.[k]?.[f] ?? NaN));
+      const n = r.runs.plain[0]?.byKind?.[k]?.n ?? 0;
+      out.push(
+        `| ${k} | ${n} | ${fmt(pick(r.runs.plain, 'p50Ms'), 'ms')} | ${fmt(pick(r.runs.shimmed, 'p50Ms'), 'ms')} | ` +
+          `${fmt(pick(r.runs.plain, 'p99Ms'), 'ms')} | ${fmt(pick(r.runs.shimmed, 'p99Ms'), 'ms')} |`,
+      );
+    }
   }
   out.push('');
   out.push(

@@ -9,8 +9,9 @@ function run(over: Partial<WorkloadRun>): WorkloadRun {
 }
 
 describe('before/after summaries', () => {
-  const plain = [run({}), run({ startupMs: 1200, throughput: 50 })];
-  const shim = [run({ startupMs: 500, throughput: 120 }), run({ startupMs: 600, throughput: 100 })];
+  const byKind = (p50: number, p99: number) => ({ stream: { n: 4, p50Ms: p50, p99Ms: p99 } });
+  const plain = [run({ byKind: byKind(80, 200) }), run({ startupMs: 1200, throughput: 50, byKind: byKind(100, 200) })];
+  const shim = [run({ startupMs: 500, throughput: 120, byKind: byKind(12, 300) }), run({ startupMs: 600, throughput: 100, byKind: byKind(12, 300) })];
   const m = Object.fromEntries(summarizePairs(plain, shim).map((x) => [x.key, x]));
 
   it('ratios are shimmed / plain per pair, medians across pairs', () => {
@@ -52,5 +53,6 @@ describe('before/after summaries', () => {
     expect(md).toContain('| Throughput | 45.0 req/s | 110.0 req/s | 2.50 | 3.00, 2.00 | better (2.50x) |');
     expect(md).toContain('**DIFFERENT between plain and shimmed runs**');
     expect(md).toContain('8 concurrent users × 6 turns');
+    expect(md).toContain('| stream | 4 | 90.0 ms | 12.0 ms | 200.0 ms | 300.0 ms |');
   });
 });
