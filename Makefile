@@ -26,9 +26,12 @@ clean:
 
 # ---- benchmarks (bench helper) -------------------------------------------------------------
 # Full shimmed-vs-baseline report (<= 15 min on 2 cores), then the before/after process run.
+# A FAILED row still fails the target, but only after the before/after run has also been made.
 comprehensive-benchmark: build
-	$(NODE_BIN)/tsx benchmarks/comprehensive.ts --out reports
-	$(NODE_BIN)/tsx benchmarks/before-after.ts --out reports
+	status=0; \
+	$(NODE_BIN)/tsx benchmarks/comprehensive.ts --out reports || status=$$?; \
+	$(NODE_BIN)/tsx benchmarks/before-after.ts --out reports || status=$$?; \
+	exit $$status
 
 # Short run for development (~2 min).
 bench-quick: build
