@@ -24,28 +24,46 @@ function timed(rows: readonly RowResult[]): RowResult[] {
   return rows.filter((r) => r.speedup !== undefined && Number.isFinite(r.speedup) && r.speedup > 0);
 }
 
+export function clip(s: string, n: number): string {
+  return s.length <= n ? s : s.slice(0, n - 1) + '…';
+}
+
+function pct(c: number): string {
+  if (!Number.isFinite(c)) return 'n/a';
+  return c >= 0.01 ? `${Math.round(c * 100)}%` : `${Number((c * 100).toPrecision(2))}%`;
+}
+
+/** 2^t as '8x' or '1/8x'. */
+export function tickLabel(t: number): string {
+  return t >= 0 ? `${2 ** t}x` : `1/${2 ** -t}x`;
+}
+
 /** Speedup per row on a log2 axis centred on 1x: right of the line is faster. */
 export function speedupChart(rows: readonly RowResult[]): string {
   const list = timed(rows);
   if (!list.length) return '<p>No timed rows.</p>';
   const logs = list.map((r) => Math.log2(r.speedup!));
-  const span = Math.max(1, Math.ceil(Math.max(...logs.map(Math.abs))));
-  const x = (l: number) => LABEL_W + PLOT_W / 2 + (l / span) * (PLOT_W / 2 - 50);
+  // The axis spans the data and always shows the 1x line; at most ~8 labelled ticks.
+  const lo = Math.min(-1, Math.floor(Math.min(...logs)));
+  const hi = Math.max(1, Math.ceil(Math.max(...logs)));
+  const x = (l: number) => LABEL_W + 10 + ((l - lo) / (hi - lo)) * (PLOT_W - 70);
   const height = list.length * (BAR_H + GAP) + 30;
   const parts: string[] = [];
-  // At most ~9 labelled ticks, so the labels never run into each other.
-  const step = Math.max(1, Math.ceil(span / 4));
-  for (let t = -Math.floor(span / step) * step; t <= span; t += step) {
+  const step = Math.max(1, Math.ceil((hi - lo) / 8));
+  const ticks = new Set<number>([0]);
+  for (let t = 0; t <= hi; t += step) ticks.add(t);
+  for (let t = 0; t >= lo; t -= step) ticks.add(t);
+  for (const t of [...ticks].sort((a, b) => a - b)) {
     const px = x(t);
     parts.push(`<line x1="${px}" y1="0" x2="${px}" y2="${height - 20}" stroke="${t === 0 ? '#333' : '#ddd'}"/>`);
-    parts.push(`<text x="${px}" y="${height - 6}" text-anchor="middle" class="tick">${esc(fmtSpeedup(2 ** t))}</text>`);
+    parts.push(`<text x="${px}" y="${height - 6}" text-anchor="middle" class="tick">${esc(tickLabel(t))}</text>`);
   }
   list.forEach((r, i) => {
     const y = i * (BAR_H + GAP);
     const l = Math.log2(r.speedup!);
     const x0 = Math.min(x(0), x(l));
     const w = Math.max(1, Math.abs(x(l) - x(0)));
-    parts.push(`<text x="${LABEL_W - 8}" y="${y + BAR_H - 5}" text-anchor="end">${esc(r.name)}</text>`);
+    parts.push(`<text x="${LABEL_W - 8}" y="${y + BAR_H - 5}" text-anchor="end"><title>${esc(r.name)}</title>${esc(clip(r.name, 46))}</text>`);
     parts.push(
       `<rect x="${x0}" y="${y}" width="${w}" height="${BAR_H}" fill="${COLORS[r.status]}">` +
         `<title>${esc(`${r.name}: ${fmtSpeedup(r.speedup)} (${r.status})`)}</title></rect>`,
@@ -74,9 +92,9 @@ export function costChart(r: RowResult): string {
       const y = i * 18;
       const bw = Number.isFinite(c) ? Math.max(1, (c / max) * 320) : 0;
       return (
-        `<text x="152" y="${y + 11}" text-anchor="end">${esc(name)}</text>` +
+        `<text x="152" y="${y + 11}" text-anchor="end">${esc(clip(name, 24))}</text>` +
         `<rect x="160" y="${y}" width="${bw}" height="14" fill="${color}"/>` +
-        `<text x="${164 + bw}" y="${y + 11}">${Number.isFinite(c) ? Math.round(c * 100) + '%' : 'n/a'}</text>`
+        `<text x="${164 + bw}" y="${y + 11}">${pct(c)}</text>`
       );
     })
     .join('');

@@ -127,8 +127,21 @@ describe('html report', () => {
   it('draws one speedup bar per timed row on a log axis', () => {
     const svg = speedupChart(rows);
     expect(svg.match(/<rect /g)).toHaveLength(3);
-    expect(svg).toContain('>1.00x</text>');
+    expect(svg).toContain('>1x</text>');
+    expect(svg).toContain('>1/2x</text>');
     expect(svg).toContain('>11.8x</text>');
     expect(speedupChart([rows[2]])).toBe('<p>No timed rows.</p>');
+  });
+});
+
+describe('chart helpers', () => {
+  it('labels log ticks as powers of two and clips long names', async () => {
+    const { tickLabel, clip, costChart } = await import('../../benchmarks/lib/report-html');
+    expect([tickLabel(-3), tickLabel(0), tickLabel(4)]).toEqual(['1/8x', '1x', '16x']);
+    expect(clip('abcdef', 4)).toBe('abc…');
+    expect(clip('abc', 4)).toBe('abc');
+    const svg = costChart(rows[0]);
+    expect(svg).toContain('>100%</text>');
+    expect(svg).toContain('>8%</text>');
   });
 });
