@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { NdjsonDecoder, clientKey } from '../accelerators/pool';
+import { NdjsonDecoder, SseDecoder, clientKey } from '../accelerators/pool';
 import { type AnyFn, guard, markInternal } from './guard';
 import { clients, currentFetch, pooledFetchFor, withPooledGlobalFetch } from './pooling';
 
@@ -71,14 +71,72 @@ function openaiClient(apiKey: unknown, baseURL: unknown): any {
   return cachedClient('openai', OpenAI, opts, apiKey as string, `${env}\n${baseURL === undefined ? `env:${process.env.OPENAI_BASE_URL ?? ''}` : ''}`);
 }
 
+/**
+ * The chunks the SDK's Stream.fromSSEResponse would yield for this response, with its rules ([DONE],
+ * `error` payloads and events, abort on an early stop, a user abort ending quietly), parsed by
+ * SseDecoder instead of the SDK's per-chunk byte copies.
+ */
+async function* sseChunks(response: any, controller: AbortController): AsyncGenerator<any> {
+  const { APIError } = fromLitellm('openai');
+  const { createResponseHeaders } = fromLitellm('openai/core');
+  const decoder = new SseDecoder();
+  const parse = (sse: { data: string; raw: string[] }): any => {
+    try {
+      return JSON.parse(sse.data);
+    } catch (e) {
+      console.error('Could not parse message into JSON:', sse.data);
+      console.error('From chunk:', sse.raw);
+      throw e;
+    }
+  };
+  let done = false;
+  try {
+    const body = response.body;
+    if (!body) {
+      controller.abort();
+      throw new (fromLitellm('openai').OpenAIError)('Attempted to iterate over a response with no body');
+    }
+    const handle = function* (messages: ReturnType<SseDecoder['push']>): Generator<any> {
+      for (const sse of messages) {
+        if (done) continue;
+        if (sse.data.startsWith('[DONE]')) {
+          done = true;
+          continue;
+        }
+        if (sse.event === null || sse.event.startsWith('response.') || sse.event.startsWith('transcript.')) {
+          const data = parse(sse);
+          if (data && data.error) throw new APIError(undefined, data.error, undefined, createResponseHeaders(response.headers));
+          yield data;
+        } else {
+          const data = parse(sse);
+          if (sse.event == 'error') throw new APIError(undefined, data.error, data.message, undefined);
+          yield { event: sse.event, data };
+        }
+      }
+    };
+    for await (const chunk of body) yield* handle(decoder.push(chunk));
+    yield* handle(decoder.flush());
+    done = true;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError') return;
+    throw e;
+  } finally {
+    if (!done) controller.abort();
+  }
+}
+
 export async function openaiHandler(params: Params): Promise<any> {
   const { apiKey: providedApiKey, baseUrl: providedBaseUrl, ...completionsParams } = params;
   const apiKey = providedApiKey ?? process.env.OPENAI_API_KEY;
   const baseUrl = providedBaseUrl ?? 'https://api.openai.com/v1';
   const openai = openaiClient(apiKey, baseUrl);
   if (params.stream) {
-    const response = await openai.chat.completions.create({ ...completionsParams, stream: params.stream });
-    return openaiStream(response);
+    const request = openai.chat.completions.create({ ...completionsParams, stream: params.stream });
+    // The SDK did the request, its retries and its status errors; only the SSE parsing is ours.
+    const pending = request.responsePromise;
+    if (pending === undefined || typeof pending.then !== 'function') return openaiStream(await request);
+    const { response, controller } = await pending;
+    return openaiStream(sseChunks(response, controller));
   }
   return openai.chat.completions.create({ ...completionsParams, stream: false });
 }

@@ -6,3 +6,5 @@ export { FastResponse, FastHeaders, FastBody, fetchBodyError } from './response'
 export type { BodyErrorMapper } from './response';
 export { ClientCache, clientKey } from './client-cache';
 export { NdjsonDecoder } from './ndjson';
+export { SseDecoder } from './sse';
+export type { SseMessage } from './sse';
