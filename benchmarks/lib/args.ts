@@ -18,7 +18,7 @@ export interface Args {
 
 export const USAGE = `usage: npx tsx benchmarks/comprehensive.ts [options]
   --quick            short timings (~2 min for every row)
-  --only ID|GROUP    run these rows only (repeatable, or comma-separated); a group or id prefix works
+  --only ID|GROUP ...  run these rows only (several words, commas or repeated --only); a group or id prefix works
   --ci               CI gate: exit 1 when a row is slower than its baseline beyond the tolerance
                      or an equality check fails (a suspected regression is re-measured once)
   --tolerance X      gate floor on speedup (default $BENCH_TOLERANCE or ${DEFAULT_TOLERANCE})
@@ -75,7 +75,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         break;
       }
       case '-h': case '--help': a.help = true; break;
-      default: throw new ArgError(`unknown option ${arg}`);
+      default:
+        // `--only tokens pool`: bare words after the options are more row selectors.
+        if (!arg.startsWith('-') && a.only.length > 0) {
+          a.only.push(...arg.split(',').map((s) => s.trim()).filter(Boolean));
+          break;
+        }
+        throw new ArgError(`unknown option ${arg}`);
     }
   }
   a.rowTimeoutMs = (rowTimeoutS ?? (a.quick ? 120 : 300)) * 1000;

@@ -16,6 +16,8 @@ describe('command line', () => {
     expect(a).toMatchObject({ quick: true, ci: true, only: ['tokens', 'pool', 'core.guard'], out: '/tmp/x', tolerance: 0.9, latest: false });
     expect(parseArgs(['--quick', '--latest']).latest).toBe(true);
     expect(parseArgs(['--no-latest']).latest).toBe(false);
+    expect(parseArgs(['--only', 'tokens', 'pool', '--quick']).only).toEqual(['tokens', 'pool']);
+    expect(() => parseArgs(['tokens'])).toThrow('unknown option tokens');
   });
 
   it('takes the tolerance from BENCH_TOLERANCE, the flag winning', () => {
