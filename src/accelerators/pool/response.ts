@@ -76,13 +76,11 @@ interface ReadResult {
 /** A body usable both as an async iterable of bytes (SDKs) and through getReader() (fetch users). */
 export class FastBody {
   readonly #stream: Readable;
-  readonly #signal: AbortSignal | null | undefined;
   readonly #mapError: (err: unknown) => unknown;
   #locked = false;
 
-  constructor(stream: Readable, signal: AbortSignal | null | undefined, mapError: (err: unknown) => unknown) {
+  constructor(stream: Readable, mapError: (err: unknown) => unknown) {
     this.#stream = stream;
-    this.#signal = signal;
     this.#mapError = mapError;
   }
 
@@ -148,7 +146,6 @@ export class FastResponse {
   readonly type = 'basic';
   readonly headers: FastHeaders;
   readonly #stream: Readable;
-  readonly #signal: AbortSignal | null | undefined;
   readonly #mapError: (err: unknown) => unknown;
   #body: FastBody | undefined;
   #used = false;
@@ -167,13 +164,12 @@ export class FastResponse {
     this.ok = status >= 200 && status < 300;
     this.url = url;
     this.headers = new FastHeaders(rawHeaders);
-    this.#signal = signal;
     this.#mapError = (err) => asBodyError(err, signal, mapBodyError, url);
     this.#stream = decode(stream, rawHeaders['content-encoding']);
   }
 
   get body(): FastBody | null {
-    if (this.#body === undefined) this.#body = new FastBody(this.#stream, this.#signal, this.#mapError);
+    if (this.#body === undefined) this.#body = new FastBody(this.#stream, this.#mapError);
     return this.#body;
   }
 
