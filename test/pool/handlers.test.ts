@@ -136,6 +136,17 @@ describe('errors: plain vs pooled', () => {
     expect(plain.err.name).toBe('SyntaxError');
     expect(pooled.err).toMatchObject({ name: 'TypeError', message: 'terminated' });
   });
+  it('refused connections: the SDK retries then throws APIConnectionError; fetch handlers throw fetch failed', async () => {
+    // Nothing listens on port 1. The SDK waits ~0.5 s and ~1 s between its two retries, both runs.
+    const dead = 'http://127.0.0.1:1';
+    const o: any = await same(() => litellm.completion({ model: 'gpt-3.5-turbo', messages, apiKey: 'k', baseUrl: `${dead}/v1` }));
+    expect(o.err).toMatchObject({ name: 'APIConnectionError', message: 'Connection error.' });
+    for (const model of ['ollama/llama2', 'mistral/tiny']) {
+      const r: any = await same(() => litellm.completion({ model, messages, apiKey: 'k', baseUrl: dead }));
+      expect(r.err).toMatchObject({ name: 'TypeError', message: 'fetch failed' });
+    }
+  });
+
   it('unknown model errors are untouched', async () => {
     const r: any = await same(async () => {
       await litellm.completion({ model: 'gpt-3.5-turbo', messages, apiKey: 'k', baseUrl: `${mock.url}/v1` });
