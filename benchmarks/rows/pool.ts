@@ -159,6 +159,13 @@ const SCENARIOS: Scenario[] = [
     sample: async (s) => (await drain(await s.litellm.completion(openaiParams(s, true)), 0)).out,
   },
   {
+    // litellm reads Ollama's NDJSON stream even for a whole answer (and counts usage per line).
+    key: 'ollama', title: 'completion, Ollama handler', stream: false,
+    lit: (s) => async () => { const t0 = performance.now(); await s.litellm.completion(ollamaParams(s, false)); return { t0 }; },
+    raw: (s) => async () => { const t0 = performance.now(); await rawLines(await rawJson(s.raw, '/api/generate', { model: 'llama2', prompt: 'x' }), false, t0); return { t0 }; },
+    sample: (s) => s.litellm.completion(ollamaParams(s, false)),
+  },
+  {
     key: 'ollama-stream', title: 'streamed completion, Ollama NDJSON', stream: true,
     lit: (s) => async () => { const t0 = performance.now(); return drain(await s.litellm.completion(ollamaParams(s, true)), t0); },
     raw: (s) => async () => { const t0 = performance.now(); return rawLines(await rawJson(s.raw, '/api/generate', { model: 'llama2', prompt: 'x' }), false, t0); },
