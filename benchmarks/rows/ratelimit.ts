@@ -33,6 +33,12 @@ function rate(opsPerSec: number[], extra?: Record<string, number | string>): Sam
 
 type Runner = (keys: string[], ops: number) => Promise<number> | number; // returns elapsed ms
 
+/** Median over rounds of a/b measured in the same round: steadier than a ratio of medians under load. */
+function pairedRatio(a: number[], b: number[]): string {
+  const r = a.map((x, i) => x / b[i]).sort((x, y) => x - y);
+  return r[Math.floor(r.length / 2)].toFixed(2);
+}
+
 function syncRunner(check: (k: string) => unknown): Runner {
   return (keys, ops) => {
     const n = keys.length;
@@ -129,10 +135,13 @@ const memoryRow: BenchRow = {
       for (const [name, run] of Object.entries(contenders)) if (name !== 'bottleneck') await run(keys, n);
       if (group) await contenders.bottleneck(keys, n);
       const ops = ctx.quick ? 200_000 : 1_000_000;
-      const rounds = ctx.quick ? 3 : 5;
+      const rounds = ctx.quick ? 3 : 7;
       const perSec: Record<string, number[]> = {};
       for (let r = 0; r < rounds; r++) {
-        for (const [name, run] of Object.entries(contenders)) {
+        // Order reversed every other round, so load drift on this shared machine hits both sides.
+        const order = Object.entries(contenders);
+        if (r % 2 === 1) order.reverse();
+        for (const [name, run] of order) {
           const count = name === 'bottleneck' ? Math.min(ops, 20_000) : name === 'rlf' ? ops / 4 : ops;
           const ms = await run(keys, count);
           (perSec[name] ??= []).push((count / ms) * 1000);
@@ -151,7 +160,7 @@ const memoryRow: BenchRow = {
           'Map counter + Date.now (fixed window)': rate(perSec.mapClock),
           ...(group ? { 'bottleneck Group.schedule (64 in flight)': rate(perSec.bottleneck) } : {}),
         },
-        note: `decisions equal on 2,000 checks; keys visited with stride ${STRIDE}; checkSync/Map ${(rate(perSec.fast).median / rate(perSec.map).median).toFixed(2)}x, tryConsume/Map ${(rate(perSec.fastBool).median / rate(perSec.map).median).toFixed(2)}x, tryConsume/(Map+Date.now) ${(rate(perSec.fastBool).median / rate(perSec.mapClock).median).toFixed(2)}x${group ? '' : '; bottleneck only at 1k keys (one Bottleneck per key)'}`,
+        note: `decisions equal on 2,000 checks; keys visited with stride ${STRIDE}; paired per round: checkSync/rate-limiter-flexible ${pairedRatio(perSec.fast, perSec.rlf)}x, tryConsume/rate-limiter-flexible ${pairedRatio(perSec.fastBool, perSec.rlf)}x, checkSync/Map ${pairedRatio(perSec.fast, perSec.map)}x, tryConsume/Map ${pairedRatio(perSec.fastBool, perSec.map)}x; medians: checkSync/Map ${(rate(perSec.fast).median / rate(perSec.map).median).toFixed(2)}x, tryConsume/Map ${(rate(perSec.fastBool).median / rate(perSec.map).median).toFixed(2)}x, tryConsume/(Map+Date.now) ${(rate(perSec.fastBool).median / rate(perSec.mapClock).median).toFixed(2)}x${group ? '' : '; bottleneck only at 1k keys (one Bottleneck per key)'}`,
       };
       results.push(res);
       ctx.tick(`bytes/key ${n}`);
@@ -278,8 +287,10 @@ const redisRow: BenchRow = {
         const perSec: Record<string, number[]> = {};
         const c0 = [fastCount(), rlfCount()];
         const done: Record<string, number> = { fast: 0, fastBoth: 0, rlf: 0, bottleneck: 0 };
-        for (let r = 0; r < (ctx.quick ? 3 : 5); r++) {
-          for (const [name, run] of Object.entries(runs)) {
+        for (let r = 0; r < (ctx.quick ? 3 : 7); r++) {
+          const order = Object.entries(runs);
+          if (r % 2 === 1) order.reverse();
+          for (const [name, run] of order) {
             const count = name === 'bottleneck' ? Math.min(ops, 256) : ops;
             const ms = await run(count);
             done[name] += count;
@@ -302,7 +313,7 @@ const redisRow: BenchRow = {
             'fast-litellm rpm + tpm in the same call': rate(perSec.fastBoth),
             'bottleneck (ioredis datastore, one limiter)': rate(perSec.bottleneck),
           },
-          note: `decisions equal on 800 checks; round trips counted at the client (commands sent per check)`,
+          note: `decisions equal on 800 checks; round trips counted at the client (commands sent per check); paired per round: fast-litellm/rate-limiter-flexible ${pairedRatio(perSec.fast, perSec.rlf)}x`,
         });
       }
       await bn.disconnect(false);
