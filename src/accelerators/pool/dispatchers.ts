@@ -1,4 +1,12 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+
+// undici costs ~80 ms to load: pay it on the first pooled request, not at startup.
+let PoolClass: typeof Pool | undefined;
+function loadPool(): typeof Pool {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  PoolClass ??= (require('undici') as typeof import('undici')).Pool;
+  return PoolClass;
+}
 
 /** Pool settings; every field has a default in POOL_DEFAULTS. */
 export interface PoolOptions {
@@ -83,7 +91,7 @@ export class DispatcherRegistry {
   #create(origin: string): Entry {
     // A registry used after close() opens fresh pools: closing is a reset, not a poison pill.
     const o = this.options;
-    const pool = new Pool(origin, {
+    const pool = new (loadPool())(origin, {
       connections: o.connections,
       keepAliveTimeout: o.keepAliveTimeout,
       keepAliveMaxTimeout: o.keepAliveMaxTimeout,
