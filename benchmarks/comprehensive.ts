@@ -1,45 +1,138 @@
 // The comprehensive shimmed-vs-baseline run: every row of benchmarks/rows/*.ts, equality checked
 // before timing, baseline/accelerated/peers interleaved, reports in JSON, Markdown and HTML.
 //   npx tsx benchmarks/comprehensive.ts [--quick] [--only ID|GROUP ...] [--ci] [--out reports]
+// Each rows file runs in its own child process (this same script with --child), the mock server
+// in another; this process only orchestrates and writes the reports.
 import path from 'node:path';
 import { ArgError, USAGE, parseArgs, type Args } from './lib/args';
 import { plainLine } from './lib/format';
-import { loadRows } from './lib/load-rows';
+import { childProgress, emit, runChild, type RowMeta } from './lib/isolate';
+import { loadRowFiles, rowFiles } from './lib/load-rows';
 import { machineInfo } from './lib/machine';
 import { mockAvailable, startMockChild, type MockHandle } from './lib/mock';
-import { barProgress, plainProgress, wantBar } from './lib/progress';
+import { barProgress, plainProgress, wantBar, type Progress } from './lib/progress';
 import { renderHtml } from './lib/report-html';
 import { renderMarkdown } from './lib/report-md';
 import type { ComprehensiveReport, RowResult } from './lib/result';
-import { FULL_SETTINGS, QUICK_SETTINGS, runCustomRow, runFnRow, timedOut, type RunSettings } from './lib/run-row';
+import { FULL_SETTINGS, QUICK_SETTINGS } from './lib/run-row';
+import { runRows } from './lib/run-rows';
 import { countStatuses, gate } from './lib/stats';
 import type { BenchRow, RowContext } from './lib/types';
 import { fileStamp, writeReports } from './lib/write-reports';
 
 const ROOT = path.resolve(__dirname, '..');
+const MOCK_ENV = 'FAST_LITELLM_BENCH_MOCK_URL';
 
-/** A row that hangs (a request never answered) must not hold the whole run: give up on it. */
-async function runRow(row: BenchRow, ctx: RowContext, settings: RunSettings, timeoutMs: number): Promise<RowResult[]> {
-  const t0 = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<RowResult[]>((resolve) => {
-    timer = setTimeout(() => resolve([timedOut(row, timeoutMs, Date.now() - t0)]), timeoutMs);
-  });
-  const run = row.kind === 'fn' ? runFnRow(row, ctx, settings).then((r) => [r]) : runCustomRow(row, ctx);
-  try {
-    return await Promise.race([run, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function meta(r: BenchRow): RowMeta {
+  return { id: r.id, name: r.name, group: r.group, kind: r.kind, baselineName: r.baselineName, acceleratedName: r.acceleratedName };
 }
 
-function slowerThanFloor(r: RowResult, tolerance: number): boolean {
-  return r.status !== 'FAILED' && r.status !== 'skipped' && !((r.speedup ?? 0) >= (r.minSpeedup ?? tolerance));
+function failedRow(m: RowMeta, error: string): RowResult {
+  return { ...m, status: 'FAILED', unit: 'ns', higherIsBetter: false, error, durationMs: 0 };
+}
+
+function brokenFile(file: string, error: string): RowResult {
+  return failedRow(
+    { id: `load:${file}`, name: `rows file ${file}`, group: 'load', kind: 'fn', baselineName: '-', acceleratedName: '-' },
+    `could not load: ${error}`,
+  );
+}
+
+function rowsDirOf(args: Args): string {
+  return path.resolve(args.rowsDir ?? path.join(ROOT, 'benchmarks', 'rows'));
+}
+
+function passThrough(args: Args): string[] {
+  return [
+    ...(args.quick ? ['--quick'] : []),
+    ...(args.ci ? ['--ci'] : []),
+    '--tolerance', String(args.tolerance),
+    '--row-timeout', String(args.rowTimeoutMs / 1000),
+    ...args.only.flatMap((o) => ['--only', o]),
+  ];
+}
+
+/** Child: run the rows of one file, reporting each to the parent. */
+async function child(args: Args): Promise<number> {
+  const ctx: RowContext = { quick: args.quick, mockUrl: process.env[MOCK_ENV] || undefined, tick: (l) => emit({ t: 'tick', label: l }) };
+  if (args.childList) {
+    const files = rowFiles(rowsDirOf(args));
+    const { byFile, broken } = await loadRowFiles(files, ctx, args.only);
+    emit({ t: 'list', files: files.filter((f) => byFile.has(f)).map((f) => ({ file: f, rows: byFile.get(f)!.map(meta) })), broken });
+    emit({ t: 'end', broken: [] });
+    return 0;
+  }
+  const { rows, broken } = await loadRowFiles([args.child!], ctx, args.only);
+  await runRows(rows, ctx, args.quick ? QUICK_SETTINGS : FULL_SETTINGS, args, childProgress());
+  emit({ t: 'end', broken });
+  return 0;
+}
+
+/** Parent, default: one child per rows file. */
+async function isolated(args: Args, progress: Progress, mockUrl: string | undefined): Promise<RowResult[] | null> {
+  const script = __filename;
+  const env: NodeJS.ProcessEnv = { ...process.env, [MOCK_ENV]: mockUrl ?? '' };
+  // A child always reports within a row's timeout (it enforces it); silence well past that means a
+  // row is stuck in synchronous code, where only killing the process helps.
+  const silenceMs = Math.round(args.rowTimeoutMs * 1.2) + 10_000;
+  let listing: { files: { file: string; rows: RowMeta[] }[]; broken: { file: string; error: string }[] } | undefined;
+  const listed = await runChild(
+    { script, args: ['--child-list', '--rows', rowsDirOf(args), ...passThrough(args)], env, cwd: ROOT, silenceMs },
+    progress,
+    (ev) => {
+      if (ev.t === 'list') listing = ev;
+    },
+  );
+  if (!listing) throw new Error(`could not list the rows: ${listed.crash ?? 'no answer'}`);
+  if (args.list) {
+    for (const f of listing.files) for (const r of f.rows) process.stdout.write(`${r.id}\t${r.group}\t${r.kind}\t${r.name}\n`);
+    for (const b of listing.broken) process.stdout.write(`(broken) ${b.file}: ${b.error}\n`);
+    return null;
+  }
+  const results: RowResult[] = listing.broken.map((b) => brokenFile(b.file, b.error));
+  for (const r of results) progress.log(plainLine(r));
+  const total = listing.files.reduce((n, f) => n + f.rows.length, 0);
+  if (total === 0 && results.length === 0) return [];
+  progress.start(total);
+  for (const f of listing.files) {
+    const started = new Set<string>();
+    const run = await runChild(
+      { script, args: ['--child', f.file, ...passThrough(args)], env, cwd: ROOT, silenceMs },
+      progress,
+      (ev) => {
+        if (ev.t === 'row') started.add(ev.id);
+      },
+    );
+    results.push(...run.results, ...run.broken.map((b) => brokenFile(b.file, b.error)));
+    if (run.crash) {
+      // Rows the worker never finished are reported, not dropped.
+      const finishedRows = new Set([...started].filter((id) => run.results.some((r) => r.id === id || r.id.startsWith(id + '.'))));
+      const missing = f.rows.filter((r) => !finishedRows.has(r.id));
+      const lost = missing.map((r) => failedRow(r, started.has(r.id) ? run.crash! : `not run: ${run.crash}`));
+      results.push(...lost);
+      progress.done(lost.map(plainLine), lost);
+    }
+  }
+  return results;
+}
+
+async function inProcess(args: Args, progress: Progress, ctx: RowContext): Promise<RowResult[] | null> {
+  const { rows, broken } = await loadRowFiles(rowFiles(rowsDirOf(args)), ctx, args.only);
+  if (args.list) {
+    for (const r of rows) process.stdout.write(`${r.id}\t${r.group}\t${r.kind}\t${r.name}\n`);
+    for (const b of broken) process.stdout.write(`(broken) ${b.file}: ${b.error}\n`);
+    return null;
+  }
+  const results = broken.map((b) => brokenFile(b.file, b.error));
+  for (const r of results) progress.log(plainLine(r));
+  progress.start(rows.length);
+  results.push(...(await runRows(rows, ctx, args.quick ? QUICK_SETTINGS : FULL_SETTINGS, args, progress)));
+  return results;
 }
 
 async function main(args: Args): Promise<number> {
+  if (args.child || args.childList) return child(args);
   const started = new Date();
-  const settings = args.quick ? QUICK_SETTINGS : FULL_SETTINGS;
   const progress = wantBar(process.stderr, process.env, args.ci) ? barProgress() : plainProgress((s) => process.stdout.write(s));
   const machine = machineInfo(ROOT);
 
@@ -52,53 +145,18 @@ async function main(args: Args): Promise<number> {
     }
   }
   const ctx: RowContext = { quick: args.quick, mockUrl: mock?.url, tick: (label) => progress.tick(label) };
-  const rowsDir = path.resolve(args.rowsDir ?? path.join(ROOT, 'benchmarks', 'rows'));
-  const { rows, broken } = await loadRows(rowsDir, ctx, args.only);
-
-  if (args.list) {
-    for (const r of rows) process.stdout.write(`${r.id}\t${r.group}\t${r.kind}\t${r.name}\n`);
-    for (const b of broken) process.stdout.write(`(broken) ${b.file}: ${b.error}\n`);
-    return broken.length ? 1 : 0;
-  }
-  if (rows.length === 0 && broken.length === 0) {
-    process.stderr.write(`no rows match ${args.only.length ? args.only.join(', ') : `in ${rowsDir}`}\n`);
+  let results: RowResult[] | null;
+  try {
+    results = args.inProcess ? await inProcess(args, progress, ctx) : await isolated(args, progress, mock?.url);
+  } finally {
+    progress.stop();
     await mock?.close();
+  }
+  if (results === null) return 0;
+  if (results.length === 0) {
+    process.stderr.write(`no rows match ${args.only.length ? args.only.join(', ') : `in ${rowsDirOf(args)}`}\n`);
     return 2;
   }
-
-  const results: RowResult[] = broken.map((b) => ({
-    id: `load:${b.file}`,
-    name: `rows file ${b.file}`,
-    group: 'load',
-    kind: 'fn',
-    baselineName: '-',
-    acceleratedName: '-',
-    status: 'FAILED',
-    unit: 'ns',
-    higherIsBetter: false,
-    error: `could not load: ${b.error}`,
-    durationMs: 0,
-  }));
-  for (const r of results) progress.log(plainLine(r));
-
-  progress.start(rows.length);
-  for (const row of rows) {
-    progress.row(row.id);
-    let res = await runRow(row, ctx, settings, args.rowTimeoutMs);
-    // On a shared machine one noisy measurement must not fail CI: re-measure once, keep the second.
-    if (args.ci && res.some((r) => slowerThanFloor(r, args.tolerance))) {
-      const first = res;
-      progress.log(`${row.id}: below the gate floor, measuring once more`);
-      res = (await runRow(row, ctx, settings, args.rowTimeoutMs)).map((r) => {
-        const f = first.find((x) => x.id === r.id);
-        return f ? { ...r, firstAttempt: { speedup: f.speedup, status: f.status } } : r;
-      });
-    }
-    results.push(...res);
-    progress.done(res.map(plainLine));
-  }
-  progress.stop();
-  await mock?.close();
 
   const finished = new Date();
   const report: ComprehensiveReport = {

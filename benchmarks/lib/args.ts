@@ -14,6 +14,12 @@ export interface Args {
   help: boolean;
   /** A row still running after this is FAILED and the run moves on. */
   rowTimeoutMs: number;
+  /** Run every rows file in this process instead of one child process per file. */
+  inProcess: boolean;
+  /** Internal: run only this rows file and report to the parent over stdout. */
+  child?: string;
+  /** Internal: list the selected rows per file for the parent. */
+  childList: boolean;
 }
 
 export const USAGE = `usage: npx tsx benchmarks/comprehensive.ts [options]
@@ -26,6 +32,7 @@ export const USAGE = `usage: npx tsx benchmarks/comprehensive.ts [options]
   --rows DIR         load rows from DIR instead of benchmarks/rows
   --latest / --no-latest   write reports/latest.* (default: only for a full run of every row)
   --row-timeout S    give up on a row after S seconds (default 300, 120 with --quick)
+  --in-process       run every rows file in this process (default: one child process per file)
   --list             list the rows and exit`;
 
 export class ArgError extends Error {
@@ -44,6 +51,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     list: false,
     help: false,
     rowTimeoutMs: 0,
+    inProcess: false,
+    childList: false,
   };
   let rowTimeoutS: number | undefined;
   let latest: boolean | undefined;
@@ -68,6 +77,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
       case '--latest': latest = true; break;
       case '--no-latest': latest = false; break;
       case '--list': a.list = true; break;
+      case '--in-process': a.inProcess = true; break;
+      case '--child': a.child = value(); break;
+      case '--child-list': a.childList = true; break;
       case '--row-timeout': {
         const v = value();
         rowTimeoutS = Number(v);

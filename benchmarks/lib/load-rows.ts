@@ -31,10 +31,15 @@ export function rowFiles(dir: string): string[] {
 }
 
 export async function loadRows(dir: string, ctx: RowContext, only: readonly string[]): Promise<LoadedRows> {
+  return loadRowFiles(rowFiles(dir), ctx, only);
+}
+
+export async function loadRowFiles(files: readonly string[], ctx: RowContext, only: readonly string[]): Promise<LoadedRows & { byFile: Map<string, BenchRow[]> }> {
   const rows: BenchRow[] = [];
   const broken: LoadedRows['broken'] = [];
   const seen = new Set<string>();
-  for (const file of rowFiles(dir)) {
+  const byFile = new Map<string, BenchRow[]>();
+  for (const file of files) {
     try {
       const mod = (await import(pathToFileURL(file).href)) as { rows?: RowsExport; default?: { rows?: RowsExport } };
       const exp = mod.rows ?? mod.default?.rows;
@@ -43,11 +48,14 @@ export async function loadRows(dir: string, ctx: RowContext, only: readonly stri
       for (const r of list) {
         if (seen.has(r.id)) throw new Error(`duplicate row id ${r.id}`);
         seen.add(r.id);
-        if (matchesOnly(r, only)) rows.push(r);
+        if (matchesOnly(r, only)) {
+          rows.push(r);
+          byFile.set(file, [...(byFile.get(file) ?? []), r]);
+        }
       }
     } catch (err) {
       broken.push({ file: path.basename(file), error: err instanceof Error ? err.message : String(err) });
     }
   }
-  return { rows, broken };
+  return { rows, broken, byFile };
 }

@@ -1,12 +1,13 @@
 // A bar on a terminal, plain lines in CI or when piped (a bar there only fills logs with redraws).
 import cliProgress from 'cli-progress';
+import type { RowResult } from './result';
 
 export interface Progress {
   start(total: number): void;
   row(id: string): void;
   tick(label?: string): void;
   /** One row finished; it may have produced several result lines. */
-  done(lines: string[]): void;
+  done(lines: string[], results?: RowResult[]): void;
   log(line: string): void;
   stop(): void;
 }

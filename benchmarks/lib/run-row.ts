@@ -125,6 +125,7 @@ export async function runFnRow(row: FnRow, ctx: RowContext, s: RunSettings): Pro
     const peers: Record<string, SampleSummary> = {};
     for (const name of Object.keys(row.peers ?? {})) peers[name] = summarize(m.samples[`peer:${name}`]);
     const speedup = speedupOf(b.median, a.median, false);
+    const status = classify(speedup, b, a, { minSpeedup: row.minSpeedup });
     return {
       id: row.id,
       name: row.name,
@@ -132,7 +133,8 @@ export async function runFnRow(row: FnRow, ctx: RowContext, s: RunSettings): Pro
       kind: 'fn',
       baselineName: row.baselineName,
       acceleratedName: row.acceleratedName,
-      status: classify(speedup, b, a, { minSpeedup: row.minSpeedup }),
+      status,
+      error: status === 'FAILED' ? unusable(b, a) : undefined,
       unit: 'ns',
       higherIsBetter: false,
       baseline: b,
@@ -158,6 +160,10 @@ export async function runFnRow(row: FnRow, ctx: RowContext, s: RunSettings): Pro
   }
 }
 
+function unusable(b: SampleSummary, a: SampleSummary): string {
+  return `no usable ratio: baseline median ${b.median} (${b.samples} samples), accelerated median ${a.median} (${a.samples} samples)`;
+}
+
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
@@ -166,7 +172,7 @@ export function fromCustom(row: CustomRow, r: CustomResult, index: number, count
   const label = r.label ?? (count > 1 ? String(index + 1) : undefined);
   const speedup = speedupOf(r.baseline.median, r.accelerated.median, r.higherIsBetter);
   const minSpeedup = r.minSpeedup ?? row.minSpeedup;
-  // For throughput the 'same' overlap test still compares spreads; direction does not matter there.
+  const status = classify(speedup, r.baseline, r.accelerated, { minSpeedup });
   return {
     id: label === undefined ? row.id : `${row.id}.${slug(label)}`,
     name: label === undefined ? row.name : `${row.name} (${label})`,
@@ -174,7 +180,8 @@ export function fromCustom(row: CustomRow, r: CustomResult, index: number, count
     kind: 'custom',
     baselineName: row.baselineName,
     acceleratedName: row.acceleratedName,
-    status: classify(speedup, r.baseline, r.accelerated, { minSpeedup }),
+    status,
+    error: status === 'FAILED' ? unusable(r.baseline, r.accelerated) : undefined,
     unit: r.unit,
     higherIsBetter: r.higherIsBetter,
     baseline: r.baseline,

@@ -13,11 +13,12 @@ const row = (id: string, accelerated: string) =>
   `{ kind: 'fn', id: '${id}', name: '${id}', group: 'cli', baselineName: 'JSON.stringify', acceleratedName: 'x',
      baseline: () => JSON.stringify([1, 2]), accelerated: () => ${accelerated} }`;
 
-function run(name: string, rows: string[], extra: string[]) {
+function run(name: string, rows: string[], extra: string[], more: Record<string, string[]> = {}) {
   const rowsDir = path.join(tmp, name, 'rows');
   const out = path.join(tmp, name, 'out');
   mkdirSync(rowsDir, { recursive: true });
   writeFileSync(path.join(rowsDir, 'r.ts'), `export const rows = [${rows.join(',')}];\n`);
+  for (const [file, list] of Object.entries(more)) writeFileSync(path.join(rowsDir, file), `export const rows = [${list.join(',')}];\n`);
   const p = spawnSync(
     process.execPath,
     ['--import', 'tsx', 'benchmarks/comprehensive.ts', '--rows', rowsDir, '--out', out, '--quick', ...extra],
@@ -34,7 +35,10 @@ describe('comprehensive.ts end to end (runner logic, tiny rows)', () => {
     const r = run('mismatch', [row('cli.bad', 'JSON.stringify([2, 1])'), row('cli.good', 'JSON.stringify([1, 2])')], ['--ci']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('FAILED cli.bad: equality check failed');
-    expect(r.report!.rows.map((x) => [x.id, x.status === 'FAILED'])).toEqual([['cli.bad', true], ['cli.good', false]]);
+    expect(r.report!.rows.map((x) => [x.id, x.status === 'FAILED' ? x.error : 'ok'])).toEqual([
+      ['cli.bad', expect.stringContaining('equality check failed')],
+      ['cli.good', 'ok'],
+    ]);
     expect(r.report!.gate!.passed).toBe(false);
     expect(r.files.filter((f) => f.startsWith('latest'))).toEqual([]);
     expect(r.files.map((f) => path.extname(f)).sort()).toEqual(['.html', '.json', '.md']);
@@ -57,6 +61,23 @@ describe('comprehensive.ts end to end (runner logic, tiny rows)', () => {
     expect(r.report!.rows[0]).toMatchObject({ id: 'cli.hung', status: 'FAILED', error: expect.stringContaining('timed out after 1 s') });
     expect(r.report!.rows[1].id).toBe('cli.after');
     expect(r.report!.rows[1].status).not.toBe('FAILED');
+  }, 60_000);
+
+  it('reports the rows of a worker that died or got stuck, and goes on with the next file', () => {
+    const exits = `{ kind: 'custom', id: 'cli.exits', name: 'exits', group: 'cli', baselineName: 'b', acceleratedName: 'a',
+      run: async () => { process.exit(7); } }`;
+    const spins = `{ kind: 'fn', id: 'cli.spins', name: 'spins', group: 'cli', baselineName: 'b', acceleratedName: 'a',
+      baseline: () => { for (;;) {} }, accelerated: () => 1 }`;
+    const r = run('crash', [exits, row('cli.never', 'JSON.stringify([1, 2])')], ['--row-timeout', '1'], {
+      's.ts': [spins],
+      't.ts': [row('cli.last', 'JSON.stringify([1, 2])')],
+    });
+    expect(r.status).toBe(1);
+    const byId = Object.fromEntries(r.report!.rows.map((x) => [x.id, x]));
+    expect(byId['cli.exits']).toMatchObject({ status: 'FAILED', error: expect.stringContaining('worker exited (7)') });
+    expect(byId['cli.never']).toMatchObject({ status: 'FAILED', error: expect.stringContaining('not run: worker exited (7)') });
+    expect(byId['cli.spins']).toMatchObject({ status: 'FAILED', error: expect.stringContaining('worker killed') });
+    expect(byId['cli.last'].status).not.toBe('FAILED');
   }, 60_000);
 
   it('exits 2 on a bad option or when --only matches nothing', () => {

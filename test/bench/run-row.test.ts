@@ -147,3 +147,16 @@ describe('custom rows', () => {
     expect(empty[0].status).toBe('FAILED');
   });
 });
+
+describe('unusable figures', () => {
+  it('fails a result whose ratio cannot be computed, saying why', () => {
+    const row: CustomRow = {
+      kind: 'custom', id: 'x', name: 'x', group: 'g', baselineName: 'b', acceleratedName: 'a',
+      run: async () => [],
+    };
+    const zero = { median: 0, p99: 0, mean: 0, samples: 0 };
+    const r = fromCustom(row, { unit: 'ns', higherIsBetter: false, baseline: { ...zero, median: 10, samples: 3 }, accelerated: zero }, 0, 1, 1);
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('no usable ratio: baseline median 10 (3 samples), accelerated median 0 (0 samples)');
+  });
+});
