@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 // Every FAST_LITELLM_* variable is read here and nowhere else, so the README table and the
 // validation stay in one place. Environment variables override the JSON file.
 
-export const FEATURES = ['token_counting', 'rate_limiting', 'connection_pooling', 'streaming', 'handler_lookup'] as const;
+export const FEATURES = ['token_counting', 'rate_limiting', 'connection_pooling', 'streaming', 'handler_lookup', 'lazy_loading'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
 export type FeatureMode =
@@ -65,6 +65,7 @@ export const DEFAULTS: Omit<Config, 'source'> = Object.freeze({
     connection_pooling: { mode: 'on' },
     streaming: { mode: 'on' },
     handler_lookup: { mode: 'on' },
+    lazy_loading: { mode: 'on' },
   },
   errorThreshold: 10,
   logLevel: 'warn',
@@ -91,6 +92,7 @@ export const FEATURE_ENV: Record<FeatureName, string> = {
   connection_pooling: 'FAST_LITELLM_CONNECTION_POOLING',
   streaming: 'FAST_LITELLM_STREAMING',
   handler_lookup: 'FAST_LITELLM_HANDLER_LOOKUP',
+  lazy_loading: 'FAST_LITELLM_LAZY_LOADING',
 };
 
 const MODE_HELP = 'on, off, shadow or rollout:N with N an integer from 0 to 100';

@@ -39,6 +39,25 @@ export const litellmTable: PatchTable = {
       feature: 'token_counting',
       redirect: lazyEncoders,
     },
+    // litellm loads every provider SDK at import (~90 ms of its start-up) and reads each only through
+    // __importDefault(require(...)).default when a call is made: load each on first use instead.
+    ...(
+      [
+        ['openai', 'dist/src/handlers/openai.js'],
+        ['openai', 'dist/src/handlers/openaiEmbedding.js'],
+        ['@anthropic-ai/sdk', 'dist/src/handlers/anthropic.js'],
+        ['cohere-ai', 'dist/src/handlers/cohere.js'],
+        ['replicate', 'dist/src/handlers/replicate.js'],
+        ['eventsource', 'dist/src/handlers/replicate.js'],
+      ] as const
+    ).map(([defer, file]) => ({
+      id: `litellm.defer:${defer}@${file.slice('dist/src/handlers/'.length, -3)}`,
+      package: 'litellm',
+      versions: LITELLM,
+      file,
+      feature: 'lazy_loading' as const,
+      defer,
+    })),
     // --- rows added by feature owners below this line (keep one row per replaced export) ---
     {
       // Exact tiktoken counts via our count-only BPE + memo; special-token text counted as text.

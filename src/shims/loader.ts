@@ -6,7 +6,8 @@ import satisfies from 'semver/functions/satisfies';
 import { Hook as RequireHook } from 'require-in-the-middle';
 import { warnOnce, debug } from '../log';
 import { type AnyFn, guard } from './guard';
-import type { FunctionRow, PatchRow, PatchTable, RedirectRow, RowStatus, ValueRow } from './types';
+import { OFF, featureState } from './features';
+import type { DeferRow, FunctionRow, PatchRow, PatchTable, RedirectRow, RowStatus, ValueRow } from './types';
 
 // One process-wide require hook, one load-level redirect and (when registered) one import hook,
 // shared by every patch table. Everything here must fail soft: a row that cannot be applied is
@@ -37,6 +38,9 @@ const packageInfo = new Map<string, PackageInfo | null>();
 let active = false;
 let requireHook: RequireHook | undefined;
 let importHook: { unhook(): void } | undefined;
+type RequireFn = (this: NodeJS.Module, id: string) => unknown;
+let previousRequire: RequireFn | undefined;
+let ourRequire: RequireFn | undefined;
 let originalJsLoader: ((module: NodeJS.Module, filename: string) => void) | undefined;
 let ourJsLoader: ((module: NodeJS.Module, filename: string) => void) | undefined;
 
@@ -142,7 +146,7 @@ function setExport(target: Record<string, unknown>, key: string, value: unknown)
 function applyRows(pkg: string, exports: unknown, basedir: string, rel: string): void {
   if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
   for (const row of rowsFor(pkg, basedir, rel)) {
-    if ('redirect' in row) continue;
+    if ('redirect' in row || 'defer' in row) continue;
     if (!versionOk(row, basedir)) continue;
     applyRow(row, exports as Record<string, unknown>, readPackage(basedir)!.version);
   }
@@ -226,6 +230,68 @@ function uninstallRedirect(): void {
   }
 }
 
+function deferRows(): DeferRow[] {
+  const out: DeferRow[] = [];
+  for (const t of tables) for (const row of t.rows) if ('defer' in row) out.push(row);
+  return out;
+}
+
+function deferFor(parent: string | undefined, request: string): DeferRow | undefined {
+  if (parent === undefined) return undefined;
+  for (const row of deferRows()) {
+    if (row.defer !== request || featureState(row.feature).code === OFF) continue;
+    const where = locate(parent, row.package);
+    if (where === undefined || stripJs(where.rel) !== stripJs(row.file) || !versionOk(row, where.basedir)) continue;
+    return row;
+  }
+  return undefined;
+}
+
+/**
+ * A stand-in for a module that its requiring file only reads through __importDefault(...).default:
+ * it says __esModule, and `default` resolves exactly as __importDefault would have on the real module.
+ * The real module loads through the whole require chain (hooks included) on first access.
+ */
+function deferredModule(parent: NodeJS.Module, request: string, load: (this: NodeJS.Module, id: string) => unknown): object {
+  let real: Record<string | symbol, unknown> | undefined;
+  const get = (): Record<string | symbol, unknown> => (real ??= load.call(parent, request) as Record<string | symbol, unknown>);
+  return new Proxy(Object.create(null) as object, {
+    get(_t, key) {
+      if (key === '__esModule') return true;
+      const m = get();
+      if (key === 'default') return m !== null && typeof m === 'object' && m.__esModule ? m.default : m;
+      return m[key];
+    },
+    has(_t, key) {
+      return key === '__esModule' || key === 'default' || key in Object(get());
+    },
+  });
+}
+
+/** Outermost require wrapper (over require-in-the-middle's), so a deferred request never reaches the hooks early. */
+function installDefer(): void {
+  if (ourRequire !== undefined || deferRows().length === 0) return;
+  const deferred = new Set(deferRows().map((r) => r.defer));
+  const previous = (previousRequire = Module.prototype.require as RequireFn);
+  ourRequire = function (this: NodeJS.Module, id: string): unknown {
+    if (active && deferred.has(id)) {
+      const row = deferFor(this?.filename, id);
+      if (row !== undefined) {
+        setStatus(row, { state: 'applied', version: readPackage(locate(this.filename, row.package)!.basedir)?.version, reason: undefined });
+        return deferredModule(this, id, previous);
+      }
+    }
+    return previous.apply(this, arguments as unknown as [string]);
+  };
+  Module.prototype.require = ourRequire as typeof Module.prototype.require;
+}
+
+function uninstallDefer(): void {
+  if (ourRequire === undefined) return;
+  if (Module.prototype.require === (ourRequire as unknown)) Module.prototype.require = previousRequire as typeof Module.prototype.require;
+  ourRequire = previousRequire = undefined;
+}
+
 function patchLoaded(): void {
   const pkgs = new Set(tables.map((t) => t.package));
   for (const [filename, mod] of Object.entries(M._cache)) {
@@ -234,7 +300,7 @@ function patchLoaded(): void {
       const where = locate(filename, pkg);
       if (where === undefined) continue;
       applyRows(pkg, mod.exports, where.basedir, where.rel);
-      for (const row of redirectRows()) {
+      for (const row of [...redirectRows(), ...deferRows()]) {
         if (row.package === pkg && stripJs(where.rel) === stripJs(row.file) && status.get(row.id)?.state === 'pending') {
           setStatus(row, { state: 'skipped', reason: `${row.package}/${row.file} was loaded before the acceleration; its load-time work already ran` });
         }
@@ -290,12 +356,14 @@ export function activate(options: ActivateOptions = {}): void {
   const pkgs = [...new Set(tables.map((t) => t.package))];
   requireHook = new RequireHook(pkgs, { internals: true }, (exports, name, basedir) => onRequire(exports, name, basedir) as typeof exports);
   if (options.esm) installImportHook();
+  installDefer();
   patchLoaded();
 }
 
 export async function deactivate(): Promise<void> {
   if (!active) return;
   active = false;
+  uninstallDefer();
   requireHook?.unhook();
   requireHook = undefined;
   importHook?.unhook();

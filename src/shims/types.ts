@@ -39,7 +39,16 @@ export interface RedirectRow extends RowBase {
   redirect: (originalFilename: string) => unknown;
 }
 
-export type PatchRow = FunctionRow | ValueRow | RedirectRow;
+/**
+ * Defers one `require(request)` made by the file until the module is first used: the file gets a
+ * stand-in whose `default` and other properties load the real module on first access. Only for
+ * requests the file consumes through TypeScript's __importDefault (checked per version range).
+ */
+export interface DeferRow extends RowBase {
+  defer: string;
+}
+
+export type PatchRow = FunctionRow | ValueRow | RedirectRow | DeferRow;
 
 export interface PatchTable {
   package: string;

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
+import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
 import { isGuarded } from '../../src/shims/guard';
+import { startMockServer } from '../../src/mock';
 
 // litellm is loaded AFTER applyAcceleration() here (this file runs in its own process).
 const require = createRequire(import.meta.url);
@@ -31,6 +33,28 @@ describe('litellm loaded after applyAcceleration()', () => {
     expect(rows['litellm.getHandler'].state).toBe('applied');
     expect(rows['litellm.getHandler'].version).toBe('0.12.0');
     expect(rows['litellm.encoders'].state).toBe('applied');
+  });
+
+  it('defers the provider SDKs litellm loads at import until a call needs them', async () => {
+    const sdkLoaded = (name: string) => Object.keys(require.cache).some((f) => f.includes(`/node_modules/${name}/`));
+    expect(sdkLoaded('openai')).toBe(false);
+    expect(sdkLoaded('@anthropic-ai/sdk')).toBe(false);
+    const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
+    expect(rows['litellm.defer:openai@openai']).toBe('applied');
+    const mock = await startMockServer();
+    try {
+      const { completion } = require('litellm');
+      const res = await completion({ model: 'gpt-3.5-turbo', baseUrl: `${mock.url}/v1`, apiKey: 'sk-test', messages: [{ role: 'user', content: 'hi' }] });
+      expect(res.choices[0].message.role).toBe('assistant');
+      expect(sdkLoaded('openai')).toBe(true);
+    } finally {
+      await mock.close();
+    }
+    // The app's own require gets the real module, never the stand-in.
+    const OpenAI = require('openai');
+    expect(typeof OpenAI).toBe('function');
+    expect(types.isProxy(OpenAI)).toBe(false);
+    expect(OpenAI.name).toBe('OpenAI');
   });
 
   it('after removeAcceleration(), later loads of litellm stay untouched', async () => {
