@@ -257,3 +257,32 @@ describe('tryConsume', () => {
     }
   });
 });
+
+describe('slot layouts', () => {
+  it('rpm above 65535 (counts in full words) rolls windows like the packed layout', () => {
+    const c = clock(1_000_000);
+    const rl = new RateLimiter({ rpm: 70_000, tpm: 1_000_000, maxParallel: 2, windowMs: 1000, clock: c.now });
+    let n = 0;
+    while (rl.tryConsume('k', 1)) n++;
+    expect(n).toBe(70_000);
+    c.t += 1500; // previous window weighs 0.5: 35,000 left
+    n = 0;
+    while (rl.tryConsume('k')) n++;
+    expect(n).toBe(35_000);
+    const lease = rl.acquire('other') as { release(): void };
+    expect(() => rl.acquire('other')).not.toThrow();
+    expect(() => rl.acquire('other')).toThrow(/max_parallel_requests/);
+    lease.release();
+  });
+
+  it('token bucket with every limit keeps separate state per key through growth', () => {
+    const c = clock(2_000_000);
+    const rl = new RateLimiter({ rpm: 2, tpm: 100, maxParallel: 1, windowMs: 1000, algorithm: 'token-bucket', clock: c.now });
+    for (let i = 0; i < 5000; i++) expect(rl.checkSync(`k${i}`, { tokens: 60 }).allowed).toBe(true);
+    for (let i = 0; i < 5000; i += 499) {
+      expect(rl.checkSync(`k${i}`, { tokens: 60 }).limitType).toBe('tokens');
+      expect(rl.checkSync(`k${i}`, { tokens: 40 }).allowed).toBe(true);
+      expect(rl.checkSync(`k${i}`).limitType).toBe('requests');
+    }
+  });
+});

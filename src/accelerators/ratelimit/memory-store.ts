@@ -5,10 +5,12 @@ import { deny, PARALLEL_RETRY_MS, slidingRetryAfter, type RateLimitStore } from 
  * Compact in-process store.
  *
  * Keys are not kept: each key is hashed to a 63-bit fingerprint (two 32-bit hashes) that lives in an
- * open-addressing table (linear probing, backward-shift deletion, no tombstones) whose per-key state
- * sits in typed-array columns. Two distinct keys share state only if both hashes collide and they
- * probe into the same cluster (~1e-9 per new key at 1M keys). Per key, with rpm <= 65535 only: 8 B
- * fingerprint + 4 B window id + 2 x 2 B counts = 16 B per slot (+8 B with tpm), at most 0.8 load.
+ * open-addressing table (linear probing, backward-shift deletion, no tombstones). A slot is one row
+ * of 32-bit words in a single typed array (fingerprint, then the state), so a check touches one cache
+ * line, not one per field. Two distinct keys share state only if both hashes collide and they probe
+ * into the same cluster (~1e-9 per new key at 1M keys). Per key, sliding window with rpm <= 65535
+ * only: 8 B fingerprint + 4 B window id + 4 B for both counts = 16 B per slot (+8 B with tpm, +4 B
+ * with maxParallel), at most 0.8 load.
  *
  * sliding-window is the two-bucket estimate (Cloudflare's, also used by LiteLLM-style proxies):
  *   estimate = previousWindowCount * (1 - elapsedInWindow / W) + currentWindowCount
@@ -45,11 +47,9 @@ function hashKey(s: string): void {
   hB = (b | 1) >>> 0; // never 0: 0 marks an empty slot
 }
 
-type Column = Uint32Array | Uint16Array | Float64Array;
 /** Internal "allowed" answer of tryConsume: no result object is built on that path. */
 const LITE_OK: CheckResult = Object.freeze({ allowed: true, remaining: 0, limit: 0, resetMs: 0, retryAfterMs: 0, limitType: 'requests', remainingRequests: 0, remainingTokens: 0 });
 const EMPTY_U32 = new Uint32Array(0);
-const EMPTY_U16 = new Uint16Array(0);
 const EMPTY_F64 = new Float64Array(0);
 
 export interface MemoryStoreOptions {
@@ -68,17 +68,20 @@ export class MemoryStore implements RateLimitStore {
   #capMax: number;
   #count = 0;
   #cursor = 0;
-  #fpA = EMPTY_U32;
-  #fpB = EMPTY_U32;
-  #win = EMPTY_U32; // sliding: window id mod 2^32
-  // sliding: requests in current / previous window; 16-bit cells when rpm fits (counts never exceed rpm)
-  #rc: Uint16Array | Uint32Array = EMPTY_U32;
-  #rp: Uint16Array | Uint32Array = EMPTY_U32;
-  #tc = EMPTY_U32; // sliding: tokens in current / previous window
-  #tp = EMPTY_U32;
-  #rt = EMPTY_F64; // bucket: theoretical arrival time, requests / tokens
-  #tt = EMPTY_F64;
-  #par = EMPTY_U16;
+  #lite = false;
+  // Slot layout, in 32-bit words from the slot's start; -1 when the field is not needed.
+  // Words 0-1: fingerprint (word 1 is never 0 in a used slot). Sliding window: 2 window id,
+  // oR requests of the current window (| previous << 16 when #packed, else previous at oR + 1),
+  // oT tokens current, oT + 1 previous. Token bucket: doubles (TAT) at even words fR, fT.
+  #S = 2;
+  #oR = -1;
+  #packed = false;
+  #oT = -1;
+  #oP = -1;
+  #fR = -1;
+  #fT = -1;
+  #a = EMPTY_U32;
+  #f = EMPTY_F64;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxKeys = options.maxKeys === undefined ? DEFAULTS.maxKeys : checkLimit('MemoryStore: maxKeys', options.maxKeys, 0x4000_0000);
@@ -98,46 +101,32 @@ export class MemoryStore implements RateLimitStore {
     }
     this.#spec = spec;
     this.#sliding = spec.algorithm === 'sliding-window';
+    let w = 2;
+    if (this.#sliding) {
+      w = 3; // window id at word 2
+      if (spec.rpm) {
+        this.#oR = w;
+        this.#packed = spec.rpm <= 0xffff; // counts never exceed rpm: both fit one word
+        w += this.#packed ? 1 : 2;
+      }
+      if (spec.tpm) { this.#oT = w; w += 2; }
+      if (spec.maxParallel) this.#oP = w++;
+    } else {
+      if (spec.rpm) { this.#fR = w; w += 2; }
+      if (spec.tpm) { this.#fT = w; w += 2; }
+      if (spec.maxParallel) this.#oP = w++;
+      w += w & 1; // doubles stay 8-byte aligned in every slot
+    }
+    this.#S = w;
     this.#alloc(Math.min(MIN_CAP, this.#capMax));
   }
 
-  #cols: Column[] = [];
-
-  #columns(): Column[] {
-    const s = this.#spec!;
-    const cols: Column[] = [this.#fpA, this.#fpB];
-    if (this.#sliding) {
-      cols.push(this.#win);
-      if (s.rpm) cols.push(this.#rc, this.#rp);
-      if (s.tpm) cols.push(this.#tc, this.#tp);
-    } else {
-      if (s.rpm) cols.push(this.#rt);
-      if (s.tpm) cols.push(this.#tt);
-    }
-    if (s.maxParallel) cols.push(this.#par);
-    return cols;
-  }
-
   #alloc(cap: number): void {
-    const s = this.#spec!;
     this.#cap = cap;
-    this.#fpA = new Uint32Array(cap);
-    this.#fpB = new Uint32Array(cap);
-    if (this.#sliding) {
-      this.#win = new Uint32Array(cap);
-      if (s.rpm) {
-        const Cells = s.rpm <= 0xffff ? Uint16Array : Uint32Array;
-        this.#rc = new Cells(cap);
-        this.#rp = new Cells(cap);
-      }
-      if (s.tpm) { this.#tc = new Uint32Array(cap); this.#tp = new Uint32Array(cap); }
-    } else {
-      if (s.rpm) this.#rt = new Float64Array(cap);
-      if (s.tpm) this.#tt = new Float64Array(cap);
-    }
-    if (s.maxParallel) this.#par = new Uint16Array(cap);
+    const buf = new ArrayBuffer(cap * this.#S * 4);
+    this.#a = new Uint32Array(buf);
+    this.#f = this.#sliding ? EMPTY_F64 : new Float64Array(buf);
     this.#cursor = 0;
-    this.#cols = this.#columns();
   }
 
   #home(a: number): number {
@@ -146,14 +135,15 @@ export class MemoryStore implements RateLimitStore {
 
   /** Slot of the last hashed key, or -1. */
   #find(): number {
-    const fpA = this.#fpA;
-    const fpB = this.#fpB;
+    const a = this.#a;
+    const S = this.#S;
     const cap = this.#cap;
     let i = this.#home(hA);
     for (;;) {
-      const b = fpB[i];
+      const o = i * S;
+      const b = a[o + 1];
       if (b === 0) return -1;
-      if (b === hB && fpA[i] === hA) return i;
+      if (b === hB && a[o] === hA) return i;
       if (++i === cap) i = 0;
     }
   }
@@ -161,30 +151,32 @@ export class MemoryStore implements RateLimitStore {
   #insert(now: number): number {
     this.#sweep(now, 2);
     if (this.#count + 1 > this.#cap * LOAD || this.#count >= this.maxKeys) this.#makeRoom(now);
-    const fpB = this.#fpB;
+    const a = this.#a;
+    const S = this.#S;
     const cap = this.#cap;
     let i = this.#home(hA);
-    while (fpB[i] !== 0) if (++i === cap) i = 0;
-    this.#fpA[i] = hA;
-    fpB[i] = hB;
+    while (a[i * S + 1] !== 0) if (++i === cap) i = 0;
+    a[i * S] = hA;
+    a[i * S + 1] = hB;
     this.#count++;
     return i;
   }
 
   #idle(j: number, now: number): boolean {
     const s = this.#spec!;
-    if (s.maxParallel && this.#par[j] !== 0) return false;
-    if (this.#sliding) return ((Math.floor(now / s.windowMs) - this.#win[j]) >>> 0) >= 2;
-    return (!s.rpm || this.#rt[j] <= now) && (!s.tpm || this.#tt[j] <= now);
+    const o = j * this.#S;
+    if (this.#oP >= 0 && this.#a[o + this.#oP] !== 0) return false;
+    if (this.#sliding) return ((Math.floor(now / s.windowMs) - this.#a[o + 2]) >>> 0) >= 2;
+    const f = o >> 1;
+    return (this.#fR < 0 || this.#f[f + (this.#fR >> 1)] <= now) && (this.#fT < 0 || this.#f[f + (this.#fT >> 1)] <= now);
   }
 
   /** Examines `steps` slots from the cursor, removing idle keys. */
   #sweep(now: number, steps: number): void {
     if (this.#count === 0) return;
-    const fpB = this.#fpB;
     for (let n = 0; n < steps; n++) {
       const j = this.#cursor;
-      if (fpB[j] !== 0 && this.#idle(j, now)) {
+      if (this.#a[j * this.#S + 1] !== 0 && this.#idle(j, now)) {
         this.#remove(j); // a shifted neighbour may now sit at j: look at it next time
       } else if (++this.#cursor === this.#cap) {
         this.#cursor = 0;
@@ -203,10 +195,11 @@ export class MemoryStore implements RateLimitStore {
     this.#sweep(now, 64);
     if (this.#count < this.maxKeys) return;
     // Full of active keys: evict the first key from the cursor not holding a parallel slot.
-    const fpB = this.#fpB;
-    const par = this.#spec!.maxParallel ? this.#par : undefined;
+    const a = this.#a;
+    const S = this.#S;
+    const oP = this.#oP;
     for (let n = 0, j = this.#cursor; n < this.#cap; n++, j = j + 1 === this.#cap ? 0 : j + 1) {
-      if (fpB[j] !== 0 && (!par || par[j] === 0)) {
+      if (a[j * S + 1] !== 0 && (oP < 0 || a[j * S + oP] === 0)) {
         this.#remove(j);
         this.evictions++;
         this.#cursor = j;
@@ -217,66 +210,59 @@ export class MemoryStore implements RateLimitStore {
   }
 
   #fullSweep(now: number): void {
-    const fpB = this.#fpB;
     for (let j = 0; j < this.#cap; ) {
-      if (fpB[j] !== 0 && this.#idle(j, now)) this.#remove(j);
+      if (this.#a[j * this.#S + 1] !== 0 && this.#idle(j, now)) this.#remove(j);
       else j++;
     }
     this.#cursor = 0;
   }
 
   #grow(cap: number): void {
-    const oldCols = this.#cols;
+    const old = this.#a;
     const oldCap = this.#cap;
-    const oldB = this.#fpB;
-    const oldA = this.#fpA;
+    const S = this.#S;
     this.#alloc(cap);
-    const cols = this.#cols;
+    const a = this.#a;
     for (let j = 0; j < oldCap; j++) {
-      if (oldB[j] === 0) continue;
-      let i = this.#home(oldA[j]);
-      while (this.#fpB[i] !== 0) if (++i === cap) i = 0;
-      for (let c = 0; c < cols.length; c++) cols[c][i] = oldCols[c][j];
+      const oj = j * S;
+      if (old[oj + 1] === 0) continue;
+      let i = this.#home(old[oj]);
+      while (a[i * S + 1] !== 0) if (++i === cap) i = 0;
+      a.set(old.subarray(oj, oj + S), i * S);
     }
   }
 
   #remove(i: number): void {
-    const cols = this.#cols;
-    const fpB = this.#fpB;
+    const a = this.#a;
+    const S = this.#S;
     const cap = this.#cap;
     let j = i;
     for (;;) {
       if (++j === cap) j = 0;
-      if (fpB[j] === 0) break;
-      const k = this.#home(this.#fpA[j]);
+      if (a[j * S + 1] === 0) break;
+      const k = this.#home(a[j * S]);
       // Leave j alone if its home lies cyclically in (i, j].
       if (i <= j ? i < k && k <= j : i < k || k <= j) continue;
-      for (let c = 0; c < cols.length; c++) cols[c][i] = cols[c][j];
+      a.copyWithin(i * S, j * S, j * S + S);
       i = j;
     }
-    for (let c = 0; c < cols.length; c++) cols[c][i] = 0;
+    a.fill(0, i * S, i * S + S);
     this.#count--;
   }
 
-  /** Rolls the sliding windows of slot i to now; returns ms elapsed in the current window. */
-  #roll(i: number, now: number, W: number): number {
-    const q = Math.floor(now / W);
-    const d = (q - this.#win[i]) >>> 0;
-    if (d !== 0) {
-      const s = this.#spec!;
-      if (d === 1) {
-        if (s.rpm) { this.#rp[i] = this.#rc[i]; this.#rc[i] = 0; }
-        if (s.tpm) { this.#tp[i] = this.#tc[i]; this.#tc[i] = 0; }
-      } else {
-        if (s.rpm) { this.#rp[i] = 0; this.#rc[i] = 0; }
-        if (s.tpm) { this.#tp[i] = 0; this.#tc[i] = 0; }
-      }
-      this.#win[i] = q;
+  /** Moves the sliding windows of the slot at word o to window q. */
+  #roll(o: number, q: number): void {
+    const a = this.#a;
+    const d = (q - a[o + 2]) >>> 0;
+    const oR = this.#oR;
+    const oT = this.#oT;
+    if (oR >= 0) {
+      if (this.#packed) a[o + oR] = d === 1 ? (a[o + oR] & 0xffff) * 0x10000 : 0;
+      else { a[o + oR + 1] = d === 1 ? a[o + oR] : 0; a[o + oR] = 0; }
     }
-    return now - q * W;
+    if (oT >= 0) { a[o + oT + 1] = d === 1 ? a[o + oT] : 0; a[o + oT] = 0; }
+    a[o + 2] = q;
   }
-
-  #lite = false;
 
   /** consume() answering only allowed or not, building no result object when allowed. */
   tryConsume(key: string, cost: number, now: number, spec: LimitSpec): boolean {
@@ -292,48 +278,60 @@ export class MemoryStore implements RateLimitStore {
     hashKey(key);
     let i = this.#find();
     if (i < 0) i = this.#insert(now);
-    return this.#sliding ? this.#consumeSliding(i, cost, acquire, now, spec) : this.#consumeBucket(i, cost, acquire, now, spec);
+    return this.#sliding ? this.#consumeSliding(i * this.#S, cost, acquire, now, spec) : this.#consumeBucket(i * this.#S, cost, acquire, now, spec);
   }
 
-  #consumeSliding(i: number, cost: number, acquire: boolean, now: number, s: LimitSpec): CheckResult {
+  #consumeSliding(o: number, cost: number, acquire: boolean, now: number, s: LimitSpec): CheckResult {
+    const a = this.#a;
     const W = s.windowMs;
     const rpm = s.rpm;
     const tpm = s.tpm;
     const q = Math.floor(now / W);
-    if (((q - this.#win[i]) >>> 0) !== 0) this.#roll(i, now, W);
+    if (((q - a[o + 2]) >>> 0) !== 0) this.#roll(o, q);
     const elapsed = now - q * W;
     const resetMs = W - elapsed;
     const weight = resetMs / W;
-    const rc = this.#rc;
+    const oR = o + this.#oR;
+    const oT = o + this.#oT;
+    let rc = 0;
+    let rp = 0;
     let remR = Infinity;
     let remT = Infinity;
     let estR = 0;
     let estT = 0;
     if (rpm !== 0) {
-      estR = rc[i] + this.#rp[i] * weight;
+      if (this.#packed) {
+        const w = a[oR];
+        rc = w & 0xffff;
+        rp = w >>> 16;
+      } else {
+        rc = a[oR];
+        rp = a[oR + 1];
+      }
+      estR = rc + rp * weight;
       remR = rpm - estR - 1;
     }
     if (tpm !== 0) {
-      estT = this.#tc[i] + this.#tp[i] * weight;
+      estT = a[oT] + a[oT + 1] * weight;
       remT = tpm - estT - cost;
     }
     if (remR < -EPS || remT < -EPS) {
       const leftR = rpm ? Math.max(0, Math.floor(rpm - estR + EPS)) : Infinity;
       const leftT = tpm ? Math.max(0, Math.floor(tpm - estT + EPS)) : Infinity;
       return remR < -EPS
-        ? deny('requests', rpm, leftR, resetMs, slidingRetryAfter(rpm, 1, rc[i], this.#rp[i], elapsed, W), leftR, leftT)
-        : deny('tokens', tpm, leftT, resetMs, slidingRetryAfter(tpm, cost, this.#tc[i], this.#tp[i], elapsed, W), leftR, leftT);
+        ? deny('requests', rpm, leftR, resetMs, slidingRetryAfter(rpm, 1, rc, rp, elapsed, W), leftR, leftT)
+        : deny('tokens', tpm, leftT, resetMs, slidingRetryAfter(tpm, cost, a[oT], a[oT + 1], elapsed, W), leftR, leftT);
     }
     if (acquire && s.maxParallel) {
-      const p = this.#par[i];
+      const p = a[o + this.#oP];
       if (p >= s.maxParallel) {
         return deny('max_parallel_requests', s.maxParallel, 0, PARALLEL_RETRY_MS, PARALLEL_RETRY_MS,
           Math.max(0, Math.floor(remR + 1 + EPS)), Math.max(0, Math.floor(remT + cost + EPS)));
       }
-      this.#par[i] = p + 1;
+      a[o + this.#oP] = p + 1;
     }
     if (rpm !== 0) {
-      rc[i]++;
+      a[oR]++; // rc < rpm: with packed counts it never carries into the previous window's half
       // Integral whenever no previous window weighs in (the common case): skip the rounding.
       remR = remR === (remR | 0) ? remR : Math.max(0, Math.floor(remR + EPS));
       if (tpm === 0 && s.maxParallel === 0) {
@@ -342,11 +340,11 @@ export class MemoryStore implements RateLimitStore {
       }
     }
     if (tpm !== 0) {
-      const t = this.#tc[i] + cost;
-      this.#tc[i] = t > 0xffffffff ? 0xffffffff : t;
+      const t = a[oT] + cost;
+      a[oT] = t > 0xffffffff ? 0xffffffff : t;
     }
     if (this.#lite) return LITE_OK;
-    return this.#allowed(s, remR, remT, resetMs, s.maxParallel ? s.maxParallel - this.#par[i] : 0);
+    return this.#allowed(s, remR, remT, resetMs, s.maxParallel ? s.maxParallel - a[o + this.#oP] : 0);
   }
 
   #allowed(s: LimitSpec, remR: number, remT: number, resetMs: number, remP: number): CheckResult {
@@ -361,7 +359,10 @@ export class MemoryStore implements RateLimitStore {
     return { allowed: true, remaining: remP, limit: s.maxParallel, resetMs: 0, retryAfterMs: 0, limitType: 'max_parallel_requests', remainingRequests: remR, remainingTokens: remT };
   }
 
-  #consumeBucket(i: number, cost: number, acquire: boolean, now: number, s: LimitSpec): CheckResult {
+  #consumeBucket(o: number, cost: number, acquire: boolean, now: number, s: LimitSpec): CheckResult {
+    const f = this.#f;
+    const fR = (o + this.#fR) >> 1;
+    const fT = (o + this.#fT) >> 1;
     const W = s.windowMs;
     let remR = Infinity;
     let remT = Infinity;
@@ -370,7 +371,7 @@ export class MemoryStore implements RateLimitStore {
     let resetMs = 0;
     if (s.rpm) {
       const T = W / s.rpm;
-      const tat = Math.max(this.#rt[i], now);
+      const tat = Math.max(f[fR], now);
       ntR = tat + T;
       remR = (W - (ntR - now)) / T;
       if (remR < -EPS) {
@@ -381,7 +382,7 @@ export class MemoryStore implements RateLimitStore {
     }
     if (s.tpm) {
       const T = W / s.tpm;
-      const tat = Math.max(this.#tt[i], now);
+      const tat = Math.max(f[fT], now);
       ntT = tat + cost * T;
       remT = (W - (ntT - now)) / T;
       if (remT < -EPS) {
@@ -391,18 +392,19 @@ export class MemoryStore implements RateLimitStore {
       }
       if (!s.rpm) resetMs = ntT - now;
     }
+    const a = this.#a;
     if (acquire && s.maxParallel) {
-      const p = this.#par[i];
+      const p = a[o + this.#oP];
       if (p >= s.maxParallel) {
         return deny('max_parallel_requests', s.maxParallel, 0, PARALLEL_RETRY_MS, PARALLEL_RETRY_MS,
           Math.max(0, Math.floor(remR + 1 + EPS)), Math.max(0, Math.floor(remT + cost + EPS)));
       }
-      this.#par[i] = p + 1;
+      a[o + this.#oP] = p + 1;
     }
-    if (s.rpm) this.#rt[i] = ntR;
-    if (s.tpm) this.#tt[i] = ntT;
+    if (s.rpm) f[fR] = ntR;
+    if (s.tpm) f[fT] = ntT;
     if (this.#lite) return LITE_OK;
-    return this.#allowed(s, remR, remT, Math.ceil(resetMs), s.maxParallel ? s.maxParallel - this.#par[i] : 0);
+    return this.#allowed(s, remR, remT, Math.ceil(resetMs), s.maxParallel ? s.maxParallel - a[o + this.#oP] : 0);
   }
 
   adjust(key: string, dRequests: number, dTokens: number, dParallel: number, now: number, s: LimitSpec): void {
@@ -413,17 +415,36 @@ export class MemoryStore implements RateLimitStore {
       if (!(dTokens > 0 || dRequests > 0)) return;
       i = this.#insert(now);
     }
+    const a = this.#a;
+    const o = i * this.#S;
     if (this.#sliding) {
-      this.#roll(i, now, s.windowMs);
-      if (s.rpm && dRequests) this.#rc[i] = Math.min(clampU32(this.#rc[i] + dRequests), this.#rc instanceof Uint16Array ? 0xffff : 0xffffffff);
-      if (s.tpm && dTokens) this.#tc[i] = clampU32(this.#tc[i] + dTokens);
+      const q = Math.floor(now / s.windowMs);
+      if (((q - a[o + 2]) >>> 0) !== 0) this.#roll(o, q);
+      if (s.rpm && dRequests) {
+        const oR = o + this.#oR;
+        if (this.#packed) {
+          const w = a[oR];
+          const rc = Math.min(0xffff, Math.max(0, (w & 0xffff) + dRequests));
+          a[oR] = (w >>> 16) * 0x10000 + rc;
+        } else {
+          a[oR] = clampU32(a[oR] + dRequests);
+        }
+      }
+      if (s.tpm && dTokens) a[o + this.#oT] = clampU32(a[o + this.#oT] + dTokens);
     } else {
-      if (s.rpm && dRequests) this.#rt[i] = Math.max(now, Math.max(this.#rt[i], now) + (dRequests * s.windowMs) / s.rpm);
-      if (s.tpm && dTokens) this.#tt[i] = Math.max(now, Math.max(this.#tt[i], now) + (dTokens * s.windowMs) / s.tpm);
+      const f = this.#f;
+      if (s.rpm && dRequests) {
+        const k = (o + this.#fR) >> 1;
+        f[k] = Math.max(now, Math.max(f[k], now) + (dRequests * s.windowMs) / s.rpm);
+      }
+      if (s.tpm && dTokens) {
+        const k = (o + this.#fT) >> 1;
+        f[k] = Math.max(now, Math.max(f[k], now) + (dTokens * s.windowMs) / s.tpm);
+      }
     }
     if (s.maxParallel && dParallel) {
-      const p = this.#par[i] + dParallel;
-      this.#par[i] = p < 0 ? 0 : p > 0xffff ? 0xffff : p;
+      const p = a[o + this.#oP] + dParallel;
+      a[o + this.#oP] = p < 0 ? 0 : p > 0xffff ? 0xffff : p;
     }
   }
 
