@@ -59,6 +59,11 @@ export class CallLimits {
     this.tokens = tokens;
   }
 
+  /** Every limiter answers synchronously (memory): calls need no promise to be checked. */
+  get sync(): boolean {
+    return this.#redis === undefined;
+  }
+
   #store(): RateLimitStore {
     return this.#redis ?? new MemoryStore();
   }
@@ -121,6 +126,21 @@ function completionTokens(model: string | undefined, text: string): number {
   } catch {
     return Math.ceil(text.length / 4);
   }
+}
+
+/** All scopes at once in memory without waiting: no promise at all on that common path. */
+function acquireAllSync(scopes: Scope[], tokens: number): Lease[] {
+  const leases: Lease[] = [];
+  try {
+    for (const s of scopes) leases.push(s.limiter.acquire(s.key, { tokens: s.limiter.spec.tpm ? tokens : 0, scope: s.scope }) as Lease);
+  } catch (err) {
+    for (let i = 0; i < leases.length; i++) {
+      const s = scopes[i];
+      void s.limiter.refund(s.key, leases[i].reservedTokens, s.limiter.spec.maxParallel > 0);
+    }
+    throw err;
+  }
+  return leases;
 }
 
 async function acquireAll(scopes: Scope[], tokens: number, cfg: RateLimitConfig): Promise<Lease[]> {
@@ -233,7 +253,7 @@ export function rateLimited(kind: 'completion' | 'embedding') {
         const max = params.max_tokens;
         reserve = prompt + (typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : 0);
       }
-      const leases = await acquireAll(scopes, reserve, limits.cfg);
+      const leases = limits.sync && limits.cfg.onLimit === 'error' ? acquireAllSync(scopes, reserve) : await acquireAll(scopes, reserve, limits.cfg);
       let result: unknown;
       try {
         result = await original.call(this, params);
