@@ -1,7 +1,7 @@
 import { createPatternLookup } from '../accelerators/handler-lookup';
 import { createExports as lazyEncoders } from './redirects/litellm-encoders';
 import type { AnyFn } from './guard';
-import { rateLimited } from './ratelimit';
+import { closeLimits, rateLimited } from './ratelimit';
 import type { PatchTable } from './types';
 import { embeddingFunction, handlerMappings } from './litellm-handlers';
 import { tokenRow } from './tokens';
@@ -132,4 +132,6 @@ export const litellmTable: PatchTable = {
       guard: { async: true, sideEffects: true },
     },
   ],
+  // removeAcceleration(): the Redis connection of the rate limits goes with the patches.
+  dispose: closeLimits,
 };

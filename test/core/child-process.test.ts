@@ -1,17 +1,20 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
 
 // Real processes, the real flags a user types, against the built package (make test builds first).
 const root = join(__dirname, '..', '..');
 const apps = join(root, 'test', 'fixtures', 'apps');
 
+// Child processes on a loaded 2-core machine: generous bounds, still finite.
+vi.setConfig({ testTimeout: 120_000 });
+
 let mock: MockServer;
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): { out: Record<string, unknown>; stderr: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock?.url, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock?.url, ...env }, encoding: 'utf8', timeout: 90_000 });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { out: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
 }
@@ -23,7 +26,7 @@ function runAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: R
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
