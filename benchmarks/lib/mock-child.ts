@@ -1,17 +1,11 @@
 // Runs the embedded mock server in its own process, so the server's work does not share the event
 // loop (and the 2 cores' scheduling) of the client being measured. Prints one JSON line {"url"}.
 // Lives until its stdin closes (the parent exits or closes it), so it is never left behind.
-import path from 'node:path';
-
-interface MockModule {
-  startMockServer(options?: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> | void }>;
-}
+import { startMockServer, type StartMockServerOptions } from '../../src/mock';
 
 async function main(): Promise<void> {
-  const options = process.argv[2] ? (JSON.parse(process.argv[2]) as Record<string, unknown>) : {};
-  // Resolved at run time: the runner only starts this child when src/mock exists.
-  const mod = (await import(path.join(__dirname, '..', '..', 'src', 'mock'))) as MockModule;
-  const server = await mod.startMockServer(options);
+  const options = process.argv[2] ? (JSON.parse(process.argv[2]) as StartMockServerOptions) : {};
+  const server = await startMockServer(options);
   process.stdout.write(JSON.stringify({ url: server.url }) + '\n');
   const stop = async () => {
     try {
