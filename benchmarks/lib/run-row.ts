@@ -72,7 +72,7 @@ function failed(row: { id: string; name: string; group: string; baselineName: st
     status: skip ? 'skipped' : 'FAILED',
     unit: 'ns',
     higherIsBetter: false,
-    error: skip ? (err as Error).message : errorText(err),
+    error: errorText(err),
     durationMs: Date.now() - t0,
   };
 }
