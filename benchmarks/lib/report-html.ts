@@ -1,6 +1,6 @@
 // The HTML report: one self-contained file (inline CSS and SVG, nothing fetched from the network).
 import type { ComprehensiveReport, RowResult, Status } from './result';
-import { fmtBytes, fmtPct, fmtSpeedup, fmtValue, statusLabel } from './format';
+import { fmtBytes, fmtNs, fmtPct, fmtSpeedup, fmtValue, statusLabel } from './format';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -101,6 +101,33 @@ export function costChart(r: RowResult): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(`Relative cost: ${r.name}`)}">${body}</svg>`;
 }
 
+/** p99, throughput, samples and the per-round spread of every side, as in the Markdown details. */
+export function detailsTable(rows: readonly RowResult[]): string {
+  const body: string[] = [];
+  for (const r of rows) {
+    if (!r.baseline || !r.accelerated) continue;
+    const sides: [string, NonNullable<RowResult['baseline']>][] = [
+      ['baseline', r.baseline],
+      ['shimmed', r.accelerated],
+      ...Object.entries(r.peers ?? {}).map(([k, v]) => [`peer ${k}${r.peerMismatch?.includes(k) ? ' (result differs)' : ''}`, v] as [string, typeof v]),
+    ];
+    const spread = r.roundRatios?.length ? `${fmtSpeedup(Math.min(...r.roundRatios))}–${fmtSpeedup(Math.max(...r.roundRatios))}` : '-';
+    sides.forEach(([side, sum], i) => {
+      const perItem = r.itemsPerOp && r.unit === 'ns' ? ` (${fmtNs(sum.median / r.itemsPerOp)}/item)` : '';
+      body.push(
+        `<tr>${i === 0 ? `<td rowspan="${sides.length}">${esc(r.name)}</td>` : ''}<td>${esc(side)}</td>` +
+          `<td class="n">${esc(fmtValue(sum.median, r.unit) + perItem)}</td><td class="n">${esc(fmtValue(sum.p99, r.unit))}</td>` +
+          `<td class="n">${sum.opsPerSec === undefined ? '-' : Math.round(sum.opsPerSec).toLocaleString('en-US')}</td>` +
+          `<td class="n">${sum.samples}</td>${i === 0 ? `<td rowspan="${sides.length}">${esc(spread)}</td>` : ''}</tr>`,
+      );
+    });
+  }
+  return (
+    '<table><thead><tr><th>Function</th><th>Side</th><th>Median</th><th>p99</th><th>ops/s</th><th>Samples</th>' +
+    `<th>Round speedups</th></tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`
+  );
+}
+
 export function renderHtml(rep: ComprehensiveReport): string {
   const m = rep.machine;
   const rows = rep.rows
@@ -150,6 +177,8 @@ ${rows}
 same = within ±5%, or ±10% with overlapping inter-quartile ranges. FAILED = equality check or error; nothing timed counts.</p>
 <h2>Per function</h2>
 ${details}
+<h2>Details</h2>
+${detailsTable(rep.rows)}
 </body></html>
 `;
 }

@@ -145,3 +145,15 @@ describe('chart helpers', () => {
     expect(svg).toContain('>8%</text>');
   });
 });
+
+describe('html details', () => {
+  it('lists every side of every timed row with its spread', async () => {
+    const { detailsTable } = await import('../../benchmarks/lib/report-html');
+    const t = detailsTable(rows);
+    expect(t.match(/<tr>/g)).toHaveLength(1 + 3 + 2 + 2); // header + 3 sides + guard 2 + pool 2
+    expect(t).toContain('<td>peer gpt-tokenizer</td>');
+    expect(t).toContain('11.0x–12.5x');
+    expect(t).toContain('5.9 µs/item');
+    expect(t).not.toContain('stream recount');
+  });
+});
