@@ -184,6 +184,11 @@ async function main(args: Args): Promise<number> {
       `overhead ${s.overhead}, REGRESSION ${s.REGRESSION}, FAILED ${s.FAILED}, skipped ${s.skipped}\n`,
   );
   for (const f of [...written.files, ...written.latest]) process.stdout.write(`wrote ${path.relative(process.cwd(), f)}\n`);
+  // The budget the rows share (full run 15 min, --quick about 2): say so when the rows outgrow it.
+  const budgetMin = args.quick ? 3 : 15;
+  if (args.only.length === 0 && report.durationMs > budgetMin * 60_000) {
+    process.stdout.write(`warning: the run took ${(report.durationMs / 60_000).toFixed(1)} min, over its ${budgetMin} min budget\n`);
+  }
   let code = s.FAILED > 0 ? 1 : 0;
   if (report.gate) {
     if (report.gate.passed) {
