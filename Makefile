@@ -4,7 +4,7 @@ NODE_BIN := node_modules/.bin
 
 # npm ci only when node_modules is missing or older than the lock file (fresh clone, changed deps).
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	bash scripts/install.sh
 	@touch $@
 
 install: node_modules/.package-lock.json
