@@ -134,13 +134,18 @@ function acquireAllSync(scopes: Scope[], tokens: number): Lease[] {
   try {
     for (const s of scopes) leases.push(s.limiter.acquire(s.key, { tokens: s.limiter.spec.tpm ? tokens : 0, scope: s.scope }) as Lease);
   } catch (err) {
-    for (let i = 0; i < leases.length; i++) {
-      const s = scopes[i];
-      void s.limiter.refund(s.key, leases[i].reservedTokens, s.limiter.spec.maxParallel > 0);
-    }
+    refundAll(scopes, leases);
     throw err;
   }
   return leases;
+}
+
+/** All or nothing across scopes: give back what the earlier scopes granted. */
+function refundAll(scopes: Scope[], leases: Lease[]): void {
+  for (let i = 0; i < leases.length; i++) {
+    const s = scopes[i];
+    void s.limiter.refund(s.key, leases[i].reservedTokens, s.limiter.spec.maxParallel > 0);
+  }
 }
 
 async function acquireAll(scopes: Scope[], tokens: number, cfg: RateLimitConfig): Promise<Lease[]> {
@@ -153,11 +158,7 @@ async function acquireAll(scopes: Scope[], tokens: number, cfg: RateLimitConfig)
       leases.push(await s.limiter.acquire(s.key, { tokens: s.limiter.spec.tpm ? tokens : 0, maxWaitMs, scope: s.scope }));
     }
   } catch (err) {
-    // All or nothing across scopes: give back what the earlier ones granted.
-    for (let i = 0; i < leases.length; i++) {
-      const s = scopes[i];
-      void s.limiter.refund(s.key, leases[i].reservedTokens, s.limiter.spec.maxParallel > 0);
-    }
+    refundAll(scopes, leases);
     throw err;
   }
   return leases;

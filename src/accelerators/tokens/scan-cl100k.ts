@@ -5,6 +5,8 @@
 // non-ASCII character: the caller then takes that one piece from the regex. Pieces are contiguous
 // (every character belongs to some alternative), so mixing the two per piece is exact.
 
+import { whitespaceEnd } from './scan-whitespace';
+
 const L = 1;
 const N = 2;
 const WS = 4;
@@ -70,19 +72,5 @@ export function scanCl100k(text: string, s: number): number {
     }
     return i;
   }
-  // c is white space: \s*[\r\n]+ takes the run up to its last newline; else \s+(?!\S) leaves the
-  // last space to the next piece; a single space before a non-space is \s+ alone.
-  let e = s;
-  let lastNewline = -1;
-  while (e < n) {
-    const ch = text.charCodeAt(e);
-    if (ch >= 128) return -1;
-    const kc = CLASS[ch];
-    if ((kc & WS) === 0) break;
-    if (kc & NL) lastNewline = e;
-    e++;
-  }
-  if (lastNewline >= 0) return lastNewline + 1;
-  if (e === n || e - s === 1) return e;
-  return e - 1;
+  return whitespaceEnd(text, s, n);
 }

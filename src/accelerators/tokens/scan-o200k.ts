@@ -6,6 +6,8 @@
 // then an optional contraction ('s 't 're 've 'm 'll 'd, any case).
 // Returns the piece end, or -1 when a non-ASCII character would decide it.
 
+import { whitespaceEnd } from './scan-whitespace';
+
 const U = 1;
 const LO = 2;
 const N = 4;
@@ -90,17 +92,5 @@ export function scanO200k(text: string, s: number): number {
     }
     return i;
   }
-  let e = s;
-  let lastNewline = -1;
-  while (e < n) {
-    const ch = text.charCodeAt(e);
-    if (ch >= 128) return -1;
-    const kc = CLASS[ch];
-    if ((kc & WS) === 0) break;
-    if (kc & NL) lastNewline = e;
-    e++;
-  }
-  if (lastNewline >= 0) return lastNewline + 1;
-  if (e === n || e - s === 1) return e;
-  return e - 1;
+  return whitespaceEnd(text, s, n);
 }
