@@ -1,6 +1,6 @@
-import { type Config, type FeatureName, type FeatureMode, FEATURES, ConfigError, getConfig, loadConfig, setConfig, parseFeatureMode } from './config';
+import { type Config, type FeatureName, type FeatureMode, FEATURES, ConfigError, getConfig, setConfig, parseFeatureMode } from './config';
 import { activate, deactivate, getPatchStatus as rowStatus, isActive, registerTable } from './shims/loader';
-import { featureState, getFeatureStatus, syncFeatures } from './shims/features';
+import { getFeatureStatus, syncFeatures } from './shims/features';
 import { litellmTable } from './shims/litellm';
 import { openaiTable } from './shims/openai';
 import type { RowStatus } from './shims/types';
@@ -62,5 +62,3 @@ export function healthCheck(): Health {
   }
   return { healthy: problems.length === 0, active: isActive(), problems };
 }
-
-export { getFeatureStatus, loadConfig, featureState };

@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { FeatureName } from '../config';
 import { getConfig } from '../config';
-import { type ComponentStats, statsFor } from '../stats/registry';
-import { type FeatureState, OFF, ON, ROLLOUT, SHADOW, featureState, inRollout, recordError } from './features';
+import { statsFor } from '../stats/registry';
+import { OFF, ROLLOUT, SHADOW, featureState, inRollout, recordError } from './features';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFn = (this: any, ...args: any[]) => any;
@@ -199,5 +199,3 @@ export function copyIdentity(target: AnyFn, source: AnyFn): void {
   Object.defineProperty(target, 'length', { value: source.length, configurable: true });
 }
 
-export type { ComponentStats, FeatureState };
-export { ON, OFF, SHADOW, ROLLOUT };
