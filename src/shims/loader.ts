@@ -32,6 +32,9 @@ type ModuleInternals = typeof Module & {
 
 const M = Module as ModuleInternals;
 const tables: PatchTable[] = [];
+// Kept apart at registration: the redirect check runs on every .js file Node loads.
+const redirects: RedirectRow[] = [];
+const defers: DeferRow[] = [];
 const status = new Map<string, RowStatus>();
 const applied: Applied[] = [];
 const packageInfo = new Map<string, PackageInfo | null>();
@@ -48,6 +51,8 @@ export function registerTable(table: PatchTable): void {
   if (tables.includes(table)) return;
   tables.push(table);
   for (const row of table.rows) {
+    if ('redirect' in row) redirects.push(row);
+    if ('defer' in row) defers.push(row);
     status.set(row.id, {
       id: row.id,
       package: row.package,
@@ -182,14 +187,8 @@ function applyRow(row: FunctionRow | ValueRow, target: Record<string, unknown>, 
   debug(`applied ${row.id}`);
 }
 
-function redirectRows(): RedirectRow[] {
-  const out: RedirectRow[] = [];
-  for (const t of tables) for (const row of t.rows) if ('redirect' in row) out.push(row);
-  return out;
-}
-
 function redirectFor(filename: string): RedirectRow | undefined {
-  for (const row of redirectRows()) {
+  for (const row of redirects) {
     const where = locate(filename, row.package);
     if (where === undefined || stripJs(where.rel) !== stripJs(row.file)) continue;
     if (!versionOk(row, where.basedir)) return undefined;
@@ -203,7 +202,7 @@ function redirectFor(filename: string): RedirectRow | undefined {
  * require.resolve) stays, and its exports come from the row's redirect(originalFilename).
  */
 function installRedirect(): void {
-  if (ourJsLoader !== undefined || redirectRows().length === 0) return;
+  if (ourJsLoader !== undefined || redirects.length === 0) return;
   const previous = M._extensions['.js'];
   originalJsLoader = previous;
   ourJsLoader = function (this: unknown, module: NodeJS.Module, filename: string): void {
@@ -230,15 +229,9 @@ function uninstallRedirect(): void {
   }
 }
 
-function deferRows(): DeferRow[] {
-  const out: DeferRow[] = [];
-  for (const t of tables) for (const row of t.rows) if ('defer' in row) out.push(row);
-  return out;
-}
-
 function deferFor(parent: string | undefined, request: string): DeferRow | undefined {
   if (parent === undefined) return undefined;
-  for (const row of deferRows()) {
+  for (const row of defers) {
     if (row.defer !== request || featureState(row.feature).code === OFF) continue;
     const where = locate(parent, row.package);
     if (where === undefined || stripJs(where.rel) !== stripJs(row.file) || !versionOk(row, where.basedir)) continue;
@@ -270,8 +263,8 @@ function deferredModule(parent: NodeJS.Module, request: string, load: (this: Nod
 
 /** Outermost require wrapper (over require-in-the-middle's), so a deferred request never reaches the hooks early. */
 function installDefer(): void {
-  if (ourRequire !== undefined || deferRows().length === 0) return;
-  const deferred = new Set(deferRows().map((r) => r.defer));
+  if (ourRequire !== undefined || defers.length === 0) return;
+  const deferred = new Set(defers.map((r) => r.defer));
   const previous = (previousRequire = Module.prototype.require as RequireFn);
   ourRequire = function (this: NodeJS.Module, id: string): unknown {
     if (active && deferred.has(id)) {
@@ -300,7 +293,7 @@ function patchLoaded(): void {
       const where = locate(filename, pkg);
       if (where === undefined) continue;
       applyRows(pkg, mod.exports, where.basedir, where.rel);
-      for (const row of [...redirectRows(), ...deferRows()]) {
+      for (const row of [...redirects, ...defers]) {
         if (row.package === pkg && stripJs(where.rel) === stripJs(row.file) && status.get(row.id)?.state === 'pending') {
           setStatus(row, { state: 'skipped', reason: `${row.package}/${row.file} was loaded before the acceleration; its load-time work already ran` });
         }
