@@ -19,20 +19,23 @@ local function swretry(W, limit, cost, cur, prev, el)
 end
 `;
 
-/**
- * Our own layout: one string per key, the state packed as little-endian doubles (struct.pack):
- * sliding window (48 B) window id, requests current/previous, tokens current/previous, parallel;
- * token bucket (24 B) requests TAT, tokens TAT, parallel. One GET and one SET PX per call: cheaper
- * in Redis CPU than a hash's per-field string conversions.
- */
-const NATIVE_BODY = `
+// The per-call arguments both layouts read (ARGV[b + 4] is the algorithm, read by the native one).
+const CALL_ARGS = `
 local op = ARGV[b + 1]
 local now = tonumber(ARGV[b + 2])
 local W = tonumber(ARGV[b + 3])
 local rpm = tonumber(ARGV[b + 5])
 local tpm = tonumber(ARGV[b + 6])
 local mp = tonumber(ARGV[b + 7])
-if ARGV[b + 4] == 's' then
+`;
+
+/**
+ * Our own layout: one string per key, the state packed as little-endian doubles (struct.pack):
+ * sliding window (48 B) window id, requests current/previous, tokens current/previous, parallel;
+ * token bucket (24 B) requests TAT, tokens TAT, parallel. One GET and one SET PX per call: cheaper
+ * in Redis CPU than a hash's per-field string conversions.
+ */
+const NATIVE_BODY = `${CALL_ARGS}if ARGV[b + 4] == 's' then
   local q = math.floor(now / W)
   local raw = redis.call('GET', k)
   local w, rc, rp, tc, tp, p = q, 0, 0, 0, 0, 0
@@ -136,14 +139,7 @@ return {1, 3, mp - p, 0, 0, remR, remT}
  * The window is fixed and starts at the first request after the previous one ended, like LiteLLM's.
  * KEYS: window, requests, tokens, max_parallel_requests (one hash tag: one cluster slot).
  */
-const PROXY_BODY = `
-local op = ARGV[b + 1]
-local now = tonumber(ARGV[b + 2])
-local W = tonumber(ARGV[b + 3])
-local rpm = tonumber(ARGV[b + 5])
-local tpm = tonumber(ARGV[b + 6])
-local mp = tonumber(ARGV[b + 7])
-local Ws = math.floor(W / 1000)
+const PROXY_BODY = `${CALL_ARGS}local Ws = math.floor(W / 1000)
 local nows = math.floor(now / 1000)
 local ws = tonumber(redis.call('GET', KEYS[1]))
 local fresh = (not ws) or (nows - ws >= Ws)
