@@ -13,12 +13,6 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let mock: MockServer;
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): { out: Record<string, unknown>; stderr: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock?.url, ...env }, encoding: 'utf8', timeout: 90_000 });
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { out: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
-}
-
 function runAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: Record<string, unknown>; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock.url, ...env } });
@@ -53,7 +47,7 @@ describe('register in real processes', () => {
     ['ESM app with NODE_OPTIONS', [join(apps, 'app.mjs')], { NODE_OPTIONS: '--import fast-litellm/register' }],
   ])('%s: same results as plain, patches applied', async (_name, args, env) => {
     const app = args.find((a) => a.startsWith(apps))!;
-    // spawnSync blocks this process, so the in-process mock could not answer: run the apps async.
+    // Async on purpose: spawnSync would block this process, and with it the in-process mock.
     const [plain, shimmed] = await Promise.all([runAsync([app]), runAsync(args, env)]);
     expect(plain.out.results).toMatchObject({ openai: { choices: [{ message: { role: 'assistant' } }] } });
     expect(shimmed.out.results).toEqual(plain.out.results);
@@ -78,8 +72,8 @@ describe('register in real processes', () => {
     expect(r.stderr.trim()).toBe('fast-litellm: FAST_LITELLM_STREAMING: invalid value "turbo"; accepted: on, off, shadow or rollout:N with N an integer from 0 to 100');
   });
 
-  it('an unsupported litellm version is skipped with a reason and the app runs', () => {
-    const { out, stderr } = run(['-r', 'fast-litellm/register', join(root, 'test', 'fixtures', 'unsupported', 'app.cjs')]);
+  it('an unsupported litellm version is skipped with a reason and the app runs', async () => {
+    const { out, stderr } = await runAsync(['-r', 'fast-litellm/register', join(root, 'test', 'fixtures', 'unsupported', 'app.cjs')]);
     expect(out.handler).toBe('openai');
     expect(out.row).toMatchObject({ state: 'skipped', version: '0.13.2' });
     expect((out.row as { reason: string }).reason).toBe('litellm 0.13.2 is outside the supported range >=0.12.0 <0.13.0');
