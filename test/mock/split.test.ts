@@ -21,7 +21,7 @@ async function text(stream: AsyncIterable<any>): Promise<string> {
 describe('mock server: split lines and characters', () => {
   it('splitLines: NDJSON lines arrive cut mid-line, and rejoined they are the unsplit body', async () => {
     const plain = await startMockServer({ replyTokens: 6 });
-    const split = await startMockServer({ replyTokens: 6, splitLines: true, tokensPerSec: 400 });
+    const split = await startMockServer({ replyTokens: 6, splitLines: true, tokensPerSec: 100 });
     try {
       const body = { model: 'llama2', prompt: 'split me' };
       const a = await rawChunks(plain.url + '/api/generate', body);
@@ -37,7 +37,7 @@ describe('mock server: split lines and characters', () => {
   });
 
   it("plain litellm's Ollama stream reader throws on a line split across chunks (known litellm 0.12 bug)", async () => {
-    const m = await startMockServer({ replyTokens: 6, splitLines: true, tokensPerSec: 400 });
+    const m = await startMockServer({ replyTokens: 6, splitLines: true, tokensPerSec: 100 });
     try {
       const stream: any = await completion({ model: 'ollama/llama2', baseUrl: m.url, messages, stream: true });
       await expect(text(stream)).rejects.toThrow(SyntaxError);
@@ -61,7 +61,7 @@ describe('mock server: split lines and characters', () => {
   });
 
   it('splitUtf8: a chunk ends inside a multi-byte character; SDKs still decode the exact text', async () => {
-    const m = await startMockServer({ replyTokens: 8, splitUtf8: true, tokensPerSec: 400 });
+    const m = await startMockServer({ replyTokens: 8, splitUtf8: true, tokensPerSec: 100 });
     try {
       const chunks = await rawChunks(m.url + '/v1/chat/completions', { model: 'gpt-4', messages, stream: true });
       const fatal = new TextDecoder('utf-8', { fatal: true });

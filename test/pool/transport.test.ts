@@ -30,7 +30,7 @@ describe('Ollama streaming fast path over split network chunks', () => {
   for (const [opts, pooling] of [[{ splitLines: true }, 'on'], [{ splitUtf8: true }, 'on'], [{ splitLines: true }, 'off']] as const) {
     it(`${Object.keys(opts)[0]}, pooling ${pooling}: the fast reader returns the unsplit answer`, async () => {
       const whole = await startMockServer({ replyTokens: 10, unicode: true });
-      const split = await startMockServer({ replyTokens: 10, unicode: true, tokensPerSec: 2000, ...opts });
+      const split = await startMockServer({ replyTokens: 10, unicode: true, tokensPerSec: 200, ...opts });
       try {
         applyAcceleration({ features: { connection_pooling: pooling, streaming: 'on' } });
         const ref: any = await litellm.completion({ model: 'ollama/llama2', messages, baseUrl: whole.url });
