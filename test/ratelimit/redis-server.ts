@@ -36,14 +36,14 @@ export interface RedisServer {
   resume(): void;
 }
 
-export async function startRedis(port?: number): Promise<RedisServer> {
+export async function startRedis(port?: number, extraArgs: string[] = []): Promise<RedisServer> {
   const p = port ?? (await freePort());
   let child: ChildProcess | undefined;
   const server: RedisServer = {
     port: p,
     url: `redis://127.0.0.1:${p}`,
     async start() {
-      child = spawn(REDIS_BIN, ['--port', String(p), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
+      child = spawn(REDIS_BIN, ['--port', String(p), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', ...extraArgs], { stdio: 'ignore' });
       const deadline = Date.now() + 5000;
       while (!(await canConnect(p))) {
         if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${p}`);

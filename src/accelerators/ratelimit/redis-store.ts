@@ -1,5 +1,5 @@
 import { DEFAULTS, type CheckResult, type LimitSpec, type LimitType } from './options';
-import { LITELLM_PROXY_BATCH_SCRIPT, LITELLM_PROXY_SCRIPT, NATIVE_BATCH_SCRIPT, NATIVE_SCRIPT } from './lua';
+import { LITELLM_PROXY_SCRIPT, NATIVE_SCRIPT } from './lua';
 import type { RateLimitStore } from './store';
 
 /** The slice of an ioredis 5 client this store uses. */
@@ -35,19 +35,33 @@ export interface RedisStoreOptions {
 }
 
 const TYPES: LimitType[] = ['requests', 'requests', 'tokens', 'max_parallel_requests'];
-const CMD = 'fastLitellmRateLimit';
-const CMD_PROXY = 'fastLitellmRateLimitProxy';
-const CMD_BATCH = 'fastLitellmRateLimitBatch';
-const CMD_PROXY_BATCH = 'fastLitellmRateLimitProxyBatch';
-/** Items per batched script call: bounds how long one call holds Redis. */
+const CMD = 'fastLitellmRateLimit2';
+const CMD_PROXY = 'fastLitellmRateLimitProxy2';
+/** Items per script call: bounds how long one call holds Redis. */
 const MAX_BATCH = 128;
+/** Integers per item in a reply (see lua.ts). */
+const REPLY_WIDTH = 7;
 
-const NULL_REPLY: Promise<null> = Promise.resolve(null);
+/** The script's leading arguments: one limiter's spec, shared by every item of a call. */
+const headers = new WeakMap<LimitSpec, (string | number)[]>();
+function header(s: LimitSpec): (string | number)[] {
+  let h = headers.get(s);
+  if (h === undefined) {
+    h = [s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel];
+    headers.set(s, h);
+  }
+  return h;
+}
+
+/** A reply and where this item's 7 integers start in it; null when Redis failed. */
+type Slot = { r: unknown[]; at: number } | null;
+const NULL_SLOT: Promise<Slot> = Promise.resolve(null);
 
 interface Pending {
   key: string;
+  spec: LimitSpec;
   args: (string | number)[];
-  resolve(reply: unknown[] | null): void;
+  resolve(slot: Slot): void;
 }
 const inf = (n: number): number => (n < 0 ? Infinity : n);
 
@@ -74,6 +88,8 @@ export class RedisStore implements RateLimitStore {
   #warned = false;
   #everReady = false;
   #closed = false;
+  /** Off for a Redis Cluster: one script call may only touch keys of one slot (CROSSSLOT). */
+  readonly #batching: boolean;
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError('RedisStore: options must be an object');
@@ -116,6 +132,7 @@ export class RedisStore implements RateLimitStore {
       }
       this.#owned = false;
     }
+    this.#batching = (this.client as { isCluster?: boolean }).isCluster !== true;
     // An 'error' event without a listener would crash the process.
     this.client.on('error', (e: unknown) => this.#warn(e));
     this.client.on('ready', () => {
@@ -123,10 +140,8 @@ export class RedisStore implements RateLimitStore {
       this.#warned = false;
     });
     if (this.client.status === 'ready') this.#everReady = true;
-    this.client.defineCommand(CMD, { numberOfKeys: 1, lua: NATIVE_SCRIPT });
-    this.client.defineCommand(CMD_PROXY, { numberOfKeys: 4, lua: LITELLM_PROXY_SCRIPT });
-    this.client.defineCommand(CMD_BATCH, { lua: NATIVE_BATCH_SCRIPT });
-    this.client.defineCommand(CMD_PROXY_BATCH, { lua: LITELLM_PROXY_BATCH_SCRIPT });
+    this.client.defineCommand(CMD, { lua: NATIVE_SCRIPT });
+    this.client.defineCommand(CMD_PROXY, { lua: LITELLM_PROXY_SCRIPT });
   }
 
   bind(spec: LimitSpec): void {
@@ -160,33 +175,41 @@ export class RedisStore implements RateLimitStore {
 
   /**
    * The first call of a tick goes out at once (no added latency for sequential callers); calls made
-   * later in the same tick share one script call (EVALSHA with every item's keys and arguments): one
-   * round trip for the lot, each item atomic and in call order.
+   * later in the same tick share one script call per limiter: one round trip for the lot, each item
+   * atomic and in call order.
    */
-  #run(key: string, args: (string | number)[]): Promise<unknown[] | null> {
-    if (this.#closed) return NULL_REPLY;
+  #run(key: string, spec: LimitSpec, args: (string | number)[]): Promise<Slot> {
+    if (this.#closed) return NULL_SLOT;
+    if (!this.#batching) {
+      if (this.#everReady) return this.#single(key, spec, args);
+      return new Promise((resolve) => void this.#send([{ key, spec, args, resolve }]));
+    }
     if (!this.#tickOpen) {
       this.#tickOpen = true;
       queueMicrotask(this.#flushBound);
-      if (this.#everReady) return this.#single(key, args);
-      return new Promise((resolve) => void this.#send([{ key, args, resolve }]));
+      if (this.#everReady) return this.#single(key, spec, args);
+      return new Promise((resolve) => void this.#send([{ key, spec, args, resolve }]));
     }
     return new Promise((resolve) => {
-      this.#queue.push({ key, args, resolve });
+      this.#queue.push({ key, spec, args, resolve });
     });
   }
 
+  #command(keys: string[], spec: LimitSpec, args: (string | number)[]): Promise<unknown[]> {
+    const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown[]>>;
+    const p = c[this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY](keys.length, ...keys, ...header(spec), ...args);
+    return this.#owned ? p : withTimeout(p, this.timeoutMs);
+  }
+
   /** The lone call of a tick: straight to ioredis, no batching arrays. */
-  #single(key: string, args: (string | number)[]): Promise<unknown[] | null> {
-    const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    let p: Promise<unknown>;
+  #single(key: string, spec: LimitSpec, args: (string | number)[]): Promise<Slot> {
+    let p: Promise<unknown[]>;
     try {
-      p = this.keyLayout === 'fast-litellm' ? c[CMD](this.keyPrefix + key, ...args) : c[CMD_PROXY](...this.#keys(key), ...args);
+      p = this.#command(this.#keys(key), spec, args);
     } catch (e) {
       return Promise.resolve(this.#onError(e));
     }
-    if (!this.#owned) p = withTimeout(p, this.timeoutMs);
-    return (p as Promise<unknown[]>).then(undefined, this.#onError);
+    return p.then((r) => ({ r, at: 0 }), this.#onError);
   }
 
   readonly #onError = (e: unknown): null => {
@@ -202,33 +225,32 @@ export class RedisStore implements RateLimitStore {
     const all = this.#queue;
     if (all.length === 0) return;
     this.#queue = [];
-    for (let i = 0; i < all.length; i += MAX_BATCH) void this.#send(all.slice(i, i + MAX_BATCH));
+    // Consecutive items of one limiter (one spec) share a call, so call order is kept.
+    let from = 0;
+    for (let i = 1; i <= all.length; i++) {
+      if (i === all.length || all[i].spec !== all[from].spec || i - from === MAX_BATCH) {
+        void this.#send(all.slice(from, i));
+        from = i;
+      }
+    }
   }
 
   async #send(items: Pending[]): Promise<void> {
-    let replies: unknown[] | null = null;
+    let r: unknown[] | null = null;
     try {
       if (!this.#everReady) await this.#firstConnect();
-      const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      let p: Promise<unknown>;
-      if (items.length === 1) {
-        p = c[this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY](...this.#keys(items[0].key), ...items[0].args);
-      } else {
-        const keys: string[] = [];
-        const args: (string | number)[] = [];
-        for (const it of items) {
-          keys.push(...this.#keys(it.key));
-          args.push(...it.args);
-        }
-        p = c[this.keyLayout === 'fast-litellm' ? CMD_BATCH : CMD_PROXY_BATCH](keys.length, ...keys, ...args);
+      const keys: string[] = [];
+      const args: (string | number)[] = [];
+      for (const it of items) {
+        keys.push(...this.#keys(it.key));
+        args.push(...it.args);
       }
-      const r = (this.#owned ? await p : await withTimeout(p, this.timeoutMs)) as unknown[];
-      replies = items.length === 1 ? [r] : r;
+      r = await this.#command(keys, items[0].spec, args);
     } catch (e) {
       this.errors += items.length;
       this.#warn(e);
     }
-    for (let i = 0; i < items.length; i++) items[i].resolve(replies === null ? null : (replies[i] as unknown[]));
+    for (let i = 0; i < items.length; i++) items[i].resolve(r === null ? null : { r, at: i * REPLY_WIDTH });
   }
 
   #connecting: Promise<void> | undefined;
@@ -253,23 +275,23 @@ export class RedisStore implements RateLimitStore {
   }
 
   consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {
-    return this.#run(key, ['c', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, cost, acquire ? '1' : '0', 0])
-      .then((r) => this.#result(r, s));
+    return this.#run(key, s, [acquire ? 'C' : 'c', now, cost]).then((slot) => this.#result(slot, s));
   }
 
-  #result(r: unknown[] | null, s: LimitSpec): CheckResult {
-    if (r === null || !Array.isArray(r)) return this.#failed(s);
-    const type = TYPES[r[1] as number];
+  #result(slot: Slot, s: LimitSpec): CheckResult {
+    if (slot === null || !Array.isArray(slot.r) || slot.r.length < slot.at + REPLY_WIDTH) return this.#failed(s);
+    const { r, at } = slot;
+    const type = TYPES[r[at + 1] as number];
     const limit = type === 'requests' ? s.rpm : type === 'tokens' ? s.tpm : s.maxParallel;
     return {
-      allowed: r[0] === 1,
-      remaining: r[2] as number,
+      allowed: r[at] === 1,
+      remaining: r[at + 2] as number,
       limit,
-      resetMs: r[3] as number,
-      retryAfterMs: inf(r[4] as number),
+      resetMs: r[at + 3] as number,
+      retryAfterMs: inf(r[at + 4] as number),
       limitType: type,
-      remainingRequests: inf(r[5] as number),
-      remainingTokens: inf(r[6] as number),
+      remainingRequests: inf(r[at + 5] as number),
+      remainingTokens: inf(r[at + 6] as number),
     };
   }
 
@@ -284,7 +306,7 @@ export class RedisStore implements RateLimitStore {
   }
 
   async adjust(key: string, dRequests: number, dTokens: number, dParallel: number, now: number, s: LimitSpec): Promise<void> {
-    await this.#run(key, ['a', now, s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, dRequests, dTokens, dParallel]);
+    await this.#run(key, s, ['a', now, dRequests, dTokens, dParallel]);
   }
 
   async close(): Promise<void> {
