@@ -4,6 +4,7 @@ import { unwrap } from '../../src/shims/guard';
 
 type Count = (text: string) => number;
 type ToUsage = (prompt: string, completion: string) => unknown;
+type ToEmbeddingUsage = (prompt: string) => unknown;
 
 // Deterministic English-like text with code and numbers, about `approxTokens` cl100k tokens.
 const WORDS = ('the of and to in is that for it as with was on be by this at from or an are not but have which one all were we ' +
@@ -41,15 +42,22 @@ export function prose(approxTokens: number, seed: number): string {
 export interface LitellmTokens {
   countTokens: Count;
   toUsage: ToUsage;
-  original: { countTokens: Count; toUsage: ToUsage };
+  toEmbeddingUsage: ToEmbeddingUsage;
+  original: { countTokens: Count; toUsage: ToUsage; toEmbeddingUsage: ToEmbeddingUsage };
 }
 
 /** litellm's toUsage module, patched, and the originals behind the guard. */
 export function litellmTokens(): LitellmTokens {
   applyAcceleration({ features: { token_counting: 'on' } });
   const mod = require('litellm/dist/src/utils/toUsage');
-  const original = { countTokens: unwrap(mod.countTokens) as Count, toUsage: unwrap(mod.toUsage) as ToUsage };
-  if (original.countTokens === mod.countTokens) throw new Error('litellm countTokens was not patched');
-  return { countTokens: mod.countTokens, toUsage: mod.toUsage, original };
+  const original = {
+    countTokens: unwrap(mod.countTokens) as Count,
+    toUsage: unwrap(mod.toUsage) as ToUsage,
+    toEmbeddingUsage: unwrap(mod.toEmbeddingUsage) as ToEmbeddingUsage,
+  };
+  if (original.countTokens === mod.countTokens || original.toEmbeddingUsage === mod.toEmbeddingUsage) {
+    throw new Error('litellm countTokens / toEmbeddingUsage was not patched');
+  }
+  return { countTokens: mod.countTokens, toUsage: mod.toUsage, toEmbeddingUsage: mod.toEmbeddingUsage, original };
 }
 

@@ -10,6 +10,7 @@ import { Pool } from 'undici';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
 import { getPoolStats } from '../../src/shims/pooling';
 import { startMockChild, type MockHandle } from '../lib/mock';
+import { RowSkipped } from '../lib/skip';
 import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
 
 const require = createRequire(import.meta.url);
@@ -108,6 +109,8 @@ async function setup(ctx: RowContext): Promise<Setup> {
     url = mock.url;
   }
   const litellm = require('litellm');
+  // litellm's OpenAI embedding handler passes no base URL to the SDK, which then reads this.
+  process.env.OPENAI_BASE_URL = `${url}/v1`;
   applyAcceleration({ features: { connection_pooling: 'off', streaming: 'off' } });
   return { url, mock, litellm, raw: new Pool(url, { connections: 128 }) };
 }
@@ -127,6 +130,13 @@ interface Scenario {
   key: string;
   title: string;
   stream: boolean;
+  /** The app calls the openai SDK itself: not through litellm. */
+  direct?: boolean;
+  /**
+   * Only in full runs: its ratios sit near 1.0x at high concurrency, where --quick's short cells are
+   * mostly noise (it swung 0.86x-1.27x at c=32 over three quick runs).
+   */
+  fullOnly?: boolean;
   lit(s: Setup): Call;
   raw(s: Setup): Call;
   /** One result from each side for the equality check. */
@@ -157,6 +167,21 @@ async function rawLines(res: any, sse: boolean, t0: number) {
   return { ttfc, chunks, t0 };
 }
 
+const embedParams = { model: 'text-embedding-ada-002', input: ['pooled sockets', 'per origin'], apiKey: 'sk-bench' };
+
+/**
+ * The openai SDK used directly, as an app calling a LiteLLM proxy does: one client, built once. The
+ * pooled transport is chosen when the client is built, so each side builds its own on its first call
+ * (base with pooling off, fast with it on).
+ */
+function sdkCall(s: Setup): () => Promise<unknown> {
+  let client: any;
+  return () => {
+    client ??= new (require('openai').OpenAI)({ baseURL: `${s.url}/v1`, apiKey: 'sk-bench' });
+    return client.chat.completions.create({ model: 'gpt-3.5-turbo', messages });
+  };
+}
+
 const SCENARIOS: Scenario[] = [
   {
     key: 'openai', title: 'completion, OpenAI handler', stream: false,
@@ -183,17 +208,30 @@ const SCENARIOS: Scenario[] = [
     raw: (s) => async () => { const t0 = performance.now(); return rawLines(await rawJson(s.raw, '/api/generate', { model: 'llama2', prompt: 'x' }), false, t0); },
     sample: async (s) => (await drain(await s.litellm.completion(ollamaParams(s, true)), 0)).out,
   },
+  {
+    key: 'embedding', title: 'embedding, OpenAI handler', stream: false,
+    lit: (s) => async () => { const t0 = performance.now(); await s.litellm.embedding(embedParams); return { t0 }; },
+    raw: (s) => async () => { const t0 = performance.now(); const r = await rawJson(s.raw, '/v1/embeddings', { model: embedParams.model, input: embedParams.input, encoding_format: 'base64' }); await r.body.json(); return { t0 }; },
+    sample: (s) => s.litellm.embedding(embedParams),
+  },
+  {
+    key: 'openai-sdk', title: 'openai SDK used directly (proxy client), whole answers', stream: false, direct: true, fullOnly: true,
+    lit: (s) => { const call = sdkCall(s); return async () => { const t0 = performance.now(); await call(); return { t0 }; }; },
+    raw: (s) => async () => { const t0 = performance.now(); const r = await rawJson(s.raw, '/v1/chat/completions', { model: 'gpt-3.5-turbo', messages }); await r.body.json(); return { t0 }; },
+    sample: (s) => sdkCall(s)(),
+  },
 ];
 
 function row(sc: Scenario): BenchRow {
   return {
     kind: 'custom',
     id: `pool.${sc.key}`,
-    name: `litellm ${sc.title}`,
+    name: sc.direct ? sc.title : `litellm ${sc.title}`,
     group: 'pool',
-    baselineName: 'litellm 0.12 (openai v4 + node-fetch / global fetch, client per call)',
+    baselineName: sc.direct ? 'openai 4 SDK, one client (node-fetch, keep-alive agent)' : 'litellm 0.12 (openai v4 + node-fetch / global fetch, client per call)',
     acceleratedName: 'fast-litellm pooled undici transport (+ Ollama stream fast path)',
     async run(ctx) {
+      if (sc.fullOnly && ctx.quick) throw new RowSkipped('measured in full runs only (cells near 1.0x need the long cells)');
       const s = await setup(ctx);
       try {
         flags(false);

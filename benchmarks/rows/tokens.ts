@@ -2,7 +2,7 @@
 // other engines a Node user would pick as peers. Counting rows rotate over distinct texts with the memo
 // off, so they time counting, not the memo; the recount rows time what the memo is for.
 import { get_encoding, type Tiktoken } from 'tiktoken';
-import { configureTokenCache, TOKEN_CACHE_DEFAULTS } from '../../src/accelerators/tokens';
+import { closeTokenPool, configureTokenCache, countTokens, countTokensBatch, getTokenPoolStats, TOKEN_CACHE_DEFAULTS } from '../../src/accelerators/tokens';
 import type { BenchRow, FnRow } from '../lib/types';
 import { customRows } from './_tokens-custom';
 import { litellmTokens, prose } from './_tokens-lib';
@@ -46,6 +46,72 @@ function countRow(id: string, name: string, approxTokens: number, variants: numb
       row.baseline = rotating(texts, t.original.countTokens);
       row.accelerated = rotating(texts, t.countTokens);
       row.peers = Object.fromEntries(Object.entries(peers()).map(([k, f]) => [k, rotating(texts, f)]));
+    },
+    teardown() {
+      configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
+    },
+    baseline: () => 0,
+    accelerated: () => 0,
+  };
+  return row;
+}
+
+// A batch big enough for the worker pool (64 texts of ~1k tokens, ~290k characters, above the 32k
+// inline threshold). litellm has no batch API: the baseline is its countTokens over the texts. The
+// peer counts inline on the main thread, to show what the workers cost or save on this machine.
+function batchRow(): FnRow {
+  const SIZE = 64;
+  let batches: string[][] = [];
+  const rotate = (fn: (texts: string[]) => unknown) => {
+    let i = 0;
+    return () => fn(batches[i++ % batches.length]);
+  };
+  const row: FnRow = {
+    kind: 'fn',
+    id: 'tokens.count-batch',
+    name: `countTokensBatch, ${SIZE} texts of ~1k tokens`,
+    group: 'tokens',
+    baselineName: 'litellm 0.12 countTokens on each text (js-tiktoken)',
+    acceleratedName: 'countTokensBatch (piscina workers, memo off)',
+    setup() {
+      batches = Array.from({ length: 4 }, (_, b) => Array.from({ length: SIZE }, (_, v) => prose(1000, 5000 + b * SIZE + v)));
+      const t = litellmTokens();
+      configureTokenCache({ maxBytes: 0 });
+      row.baseline = rotate((texts) => texts.map((x) => t.original.countTokens(x)));
+      row.accelerated = rotate((texts) => countTokensBatch(texts));
+      row.peers = { 'fast-litellm countTokens on each text, inline': rotate((texts) => texts.map((x) => countTokens(x))) };
+    },
+    async teardown() {
+      const stats = getTokenPoolStats();
+      if (stats.offloaded === 0) throw new Error('countTokensBatch never reached the worker pool');
+      configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
+      await closeTokenPool();
+    },
+    baseline: () => 0,
+    accelerated: () => 0,
+    itemsPerOp: SIZE,
+  };
+  return row;
+}
+
+// litellm's embedding handlers (Ollama, Mistral) report usage with toEmbeddingUsage(input).
+function embeddingUsageRow(): FnRow {
+  let texts: string[] = [];
+  const row: FnRow = {
+    kind: 'fn',
+    id: 'tokens.embedding-usage',
+    name: 'toEmbeddingUsage, ~200-token input',
+    group: 'tokens',
+    baselineName: 'litellm 0.12 toEmbeddingUsage (js-tiktoken)',
+    acceleratedName: 'patched toEmbeddingUsage (fast-litellm BPE, memo off)',
+    setup() {
+      texts = Array.from({ length: 32 }, (_, v) => prose(200, 7000 + v));
+      const t = litellmTokens();
+      configureTokenCache({ maxBytes: 0 });
+      let i = 0;
+      let j = 0;
+      row.baseline = () => t.original.toEmbeddingUsage(texts[i++ % texts.length]);
+      row.accelerated = () => t.toEmbeddingUsage(texts[j++ % texts.length]);
     },
     teardown() {
       configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
@@ -100,6 +166,8 @@ export const rows: BenchRow[] = [
   countRow('tokens.count.20', 'countTokens, ~20-token message', 20, 64),
   countRow('tokens.count.1k', 'countTokens, ~1k tokens', 1000, 16),
   countRow('tokens.count.100k', 'countTokens, ~100k tokens', 100_000, 2),
+  batchRow(),
+  embeddingUsageRow(),
   chatRecountRow(),
   ...customRows(),
 ];
