@@ -32,6 +32,17 @@ export const openaiTable: PatchTable = {
       feature: 'connection_pooling',
       value: (original) => pooledClientClass(original as new (...args: any[]) => any),
     },
+    {
+      // `import { OpenAI } from 'openai'` and `require('openai').OpenAI`, for the same late case.
+      // (`require('openai')` itself is the class: a reference taken before the acceleration stays.)
+      id: 'openai.OpenAI',
+      package: 'openai',
+      versions: OPENAI,
+      file: '',
+      export: 'OpenAI',
+      feature: 'connection_pooling',
+      value: (original) => pooledClientClass(original as new (...args: any[]) => any),
+    },
   ],
   dispose: closePools,
 };
