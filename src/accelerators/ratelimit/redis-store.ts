@@ -35,8 +35,8 @@ export interface RedisStoreOptions {
 }
 
 const TYPES: LimitType[] = ['requests', 'requests', 'tokens', 'max_parallel_requests'];
-const CMD = 'fastLitellmRateLimit2';
-const CMD_PROXY = 'fastLitellmRateLimitProxy2';
+const CMD = 'fastLitellmRateLimit';
+const CMD_PROXY = 'fastLitellmRateLimitProxy';
 /** Items per script call: bounds how long one call holds Redis. */
 const MAX_BATCH = 128;
 /** Integers per item in a reply (see lua.ts). */
@@ -180,19 +180,13 @@ export class RedisStore implements RateLimitStore {
    */
   #run(key: string, spec: LimitSpec, args: (string | number)[]): Promise<Slot> {
     if (this.#closed) return NULL_SLOT;
-    if (!this.#batching) {
-      if (this.#everReady) return this.#single(key, spec, args);
-      return new Promise((resolve) => void this.#send([{ key, spec, args, resolve }]));
-    }
-    if (!this.#tickOpen) {
+    if (this.#batching) {
+      if (this.#tickOpen) return new Promise((resolve) => void this.#queue.push({ key, spec, args, resolve }));
       this.#tickOpen = true;
       queueMicrotask(this.#flushBound);
-      if (this.#everReady) return this.#single(key, spec, args);
-      return new Promise((resolve) => void this.#send([{ key, spec, args, resolve }]));
     }
-    return new Promise((resolve) => {
-      this.#queue.push({ key, spec, args, resolve });
-    });
+    if (this.#everReady) return this.#single(key, spec, args);
+    return new Promise((resolve) => void this.#send([{ key, spec, args, resolve }]));
   }
 
   #command(keys: string[], spec: LimitSpec, args: (string | number)[]): Promise<unknown[]> {
