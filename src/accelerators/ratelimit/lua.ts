@@ -204,6 +204,8 @@ if tpm > 0 then return 1, 2, remT, reset, 0, remR, remT end
 return 1, 3, mp - p, 0, 0, remR, remT
 `;
 
+// The body runs once per item as run(keys, op, now, x, y, z): x is the cost of a consume, or
+// x, y, z the request, token and parallel deltas of an adjust.
 const LOOP = (keysPerItem: 1 | 4): string => `${COMMON}
 local W, alg, rpm, tpm, mp = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local function run(${keysPerItem === 1 ? 'k' : 'KEYS'}, op, now, x, y, z)
