@@ -20,45 +20,64 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 export class BpeCounter {
   readonly name: string;
   readonly #pattern: RegExp;
-  // Token text -> rank, for tokens that are valid UTF-8: most pieces are found here whole.
-  readonly #textRanks = new Map<string, number>();
-  // Token bytes as a latin1 string -> rank, for merging.
-  readonly #byteRanks = new Map<string, number>();
+  readonly #ranks: RankTable;
   #pieceCounts = new Map<string, number>();
   readonly #scan: PieceScanner | undefined;
-  #table: TextTable | undefined;
-  #pairRanks: Int32Array | undefined;
+  // Built on first need (a first count pays for what it uses): token text -> rank, for tokens that
+  // are valid UTF-8 (most pieces are found here whole); token bytes as latin1 -> rank, for merging.
+  #textTable: TextTable | undefined;
   #byteTable: TextTable | undefined;
+  #pairRanks: Int32Array | undefined;
 
   /** `scan`, when given, must split exactly like `pattern` (returning -1 hands one piece to the regex). */
   constructor(name: string, pattern: RegExp, ranks: RankTable, scan?: PieceScanner) {
     if (!pattern.global) throw new Error('pattern must have the g flag');
     this.name = name;
     this.#pattern = pattern;
+    this.#ranks = ranks;
     this.#scan = scan;
-    for (let rank = 0; rank < ranks.length; rank++) {
-      const token = ranks[rank];
-      if (token === undefined) continue;
-      if (typeof token === 'string') {
-        this.#textRanks.set(token, rank);
-        this.#byteRanks.set(ASCII_ONLY.test(token) ? token : Buffer.from(token, 'utf8').toString('latin1'), rank);
-      } else {
-        this.#byteRanks.set(String.fromCharCode(...token), rank);
-      }
+  }
+
+  #texts(): TextTable {
+    if (this.#textTable === undefined) {
+      const keys: string[] = [];
+      const ranks: number[] = [];
+      this.#ranks.forEach((token, rank) => {
+        if (typeof token === 'string') {
+          keys.push(token);
+          ranks.push(rank);
+        }
+      });
+      this.#textTable = new TextTable(keys, ranks);
     }
+    return this.#textTable;
+  }
+
+  #bytes(): TextTable {
+    if (this.#byteTable === undefined) {
+      const keys: string[] = [];
+      const ranks: number[] = [];
+      this.#ranks.forEach((token, rank) => {
+        if (token === undefined) return;
+        keys.push(typeof token !== 'string' ? String.fromCharCode(...token) : ASCII_ONLY.test(token) ? token : Buffer.from(token, 'utf8').toString('latin1'));
+        ranks.push(rank);
+      });
+      this.#byteTable = new TextTable(keys, ranks);
+    }
+    return this.#byteTable;
   }
 
   /** Number of tokens of `text` with special-token strings treated as ordinary text. */
   count(text: string): number {
     if (this.#scan !== undefined) return this.#countScanned(text, this.#scan);
     const re = this.#pattern;
-    const textRanks = this.#textRanks;
+    const table = this.#texts();
     re.lastIndex = 0;
     let total = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       const piece = m[0];
-      if (textRanks.has(piece)) total++;
+      if (table.get(piece, 0, piece.length) !== NO_RANK) total++;
       else total += this.#countPiece(piece);
     }
     return total;
@@ -66,7 +85,7 @@ export class BpeCounter {
 
   #countScanned(text: string, scan: PieceScanner): number {
     const re = this.#pattern;
-    const table = (this.#table ??= new TextTable(this.#textRanks));
+    const table = this.#texts();
     const n = text.length;
     let total = 0;
     let s = 0;
@@ -105,14 +124,16 @@ export class BpeCounter {
   #pairs(): Int32Array {
     if (this.#pairRanks === undefined) {
       const pairs = new Int32Array(65536).fill(NO_RANK);
-      for (const [key, rank] of this.#byteRanks) if (key.length === 2) pairs[(key.charCodeAt(0) << 8) | key.charCodeAt(1)] = rank;
+      this.#bytes().forEach((key, rank) => {
+        if (key.length === 2) pairs[(key.charCodeAt(0) << 8) | key.charCodeAt(1)] = rank;
+      });
       this.#pairRanks = pairs;
     }
     return this.#pairRanks;
   }
 
   #rank(bytes: string, start: number, end: number): number {
-    return (this.#byteTable ??= new TextTable(this.#byteRanks)).get(bytes, start, end);
+    return this.#bytes().get(bytes, start, end);
   }
 
   /** tiktoken's own loop: O(n^2) but tight for short pieces. Returns the number of parts. */
@@ -201,9 +222,9 @@ class TextTable {
   readonly #slots: Int32Array;
   readonly #mask: number;
 
-  constructor(ranks: Map<string, number>) {
-    this.#keys = [...ranks.keys()];
-    this.#ranks = Int32Array.from(ranks.values());
+  constructor(keys: string[], ranks: number[]) {
+    this.#keys = keys;
+    this.#ranks = Int32Array.from(ranks);
     let size = 1;
     while (size < this.#keys.length * 2) size <<= 1;
     this.#slots = new Int32Array(size);
@@ -213,6 +234,10 @@ class TextTable {
       while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
       this.#slots[slot] = i + 1;
     });
+  }
+
+  forEach(fn: (key: string, rank: number) => void): void {
+    for (let i = 0; i < this.#keys.length; i++) fn(this.#keys[i], this.#ranks[i]);
   }
 
   /** Rank of text[start, end), or NO_RANK. */
