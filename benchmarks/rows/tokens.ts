@@ -25,27 +25,33 @@ function peers(): Record<string, Count> {
 }
 
 /** Each side gets its own cursor, so the runner's equality call sees the same first text on both. */
-function rotating(texts: string[], fn: Count): () => number {
+function rotating<R>(texts: string[], fn: (text: string) => R): () => R {
   let i = 0;
   return () => fn(texts[i++ % texts.length]);
 }
 
-function countRow(id: string, name: string, approxTokens: number, variants: number): FnRow {
+type TextFn = (text: string) => unknown;
+
+/**
+ * One litellm function of a text, original vs patched, over `variants` distinct texts with the memo
+ * off. countTokens rows also time the other engines (their answers are counts too).
+ */
+function countRow(id: string, name: string, approxTokens: number, variants: number, fn: 'countTokens' | 'toEmbeddingUsage' = 'countTokens'): FnRow {
   let texts: string[] = [];
   const row: FnRow = {
     kind: 'fn',
     id,
     name,
     group: 'tokens',
-    baselineName: 'litellm 0.12 countTokens (js-tiktoken)',
-    acceleratedName: 'patched countTokens (fast-litellm BPE, memo off)',
+    baselineName: `litellm 0.12 ${fn} (js-tiktoken)`,
+    acceleratedName: `patched ${fn} (fast-litellm BPE, memo off)`,
     setup() {
-      texts = Array.from({ length: variants }, (_, v) => prose(approxTokens, 1000 + v));
+      texts = Array.from({ length: variants }, (_, v) => prose(approxTokens, (fn === 'countTokens' ? 1000 : 7000) + v));
       const t = litellmTokens();
       configureTokenCache({ maxBytes: 0 });
-      row.baseline = rotating(texts, t.original.countTokens);
-      row.accelerated = rotating(texts, t.countTokens);
-      row.peers = Object.fromEntries(Object.entries(peers()).map(([k, f]) => [k, rotating(texts, f)]));
+      row.baseline = rotating(texts, t.original[fn] as TextFn);
+      row.accelerated = rotating(texts, t[fn] as TextFn);
+      if (fn === 'countTokens') row.peers = Object.fromEntries(Object.entries(peers()).map(([k, f]) => [k, rotating(texts, f)]));
     },
     teardown() {
       configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
@@ -90,34 +96,6 @@ function batchRow(): FnRow {
     baseline: () => 0,
     accelerated: () => 0,
     itemsPerOp: SIZE,
-  };
-  return row;
-}
-
-// litellm's embedding handlers (Ollama, Mistral) report usage with toEmbeddingUsage(input).
-function embeddingUsageRow(): FnRow {
-  let texts: string[] = [];
-  const row: FnRow = {
-    kind: 'fn',
-    id: 'tokens.embedding-usage',
-    name: 'toEmbeddingUsage, ~200-token input',
-    group: 'tokens',
-    baselineName: 'litellm 0.12 toEmbeddingUsage (js-tiktoken)',
-    acceleratedName: 'patched toEmbeddingUsage (fast-litellm BPE, memo off)',
-    setup() {
-      texts = Array.from({ length: 32 }, (_, v) => prose(200, 7000 + v));
-      const t = litellmTokens();
-      configureTokenCache({ maxBytes: 0 });
-      let i = 0;
-      let j = 0;
-      row.baseline = () => t.original.toEmbeddingUsage(texts[i++ % texts.length]);
-      row.accelerated = () => t.toEmbeddingUsage(texts[j++ % texts.length]);
-    },
-    teardown() {
-      configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
-    },
-    baseline: () => 0,
-    accelerated: () => 0,
   };
   return row;
 }
@@ -167,7 +145,8 @@ export const rows: BenchRow[] = [
   countRow('tokens.count.1k', 'countTokens, ~1k tokens', 1000, 16),
   countRow('tokens.count.100k', 'countTokens, ~100k tokens', 100_000, 2),
   batchRow(),
-  embeddingUsageRow(),
+  // litellm's embedding handlers (Ollama, Mistral) report usage with toEmbeddingUsage(input).
+  countRow('tokens.embedding-usage', 'toEmbeddingUsage, ~200-token input', 200, 32, 'toEmbeddingUsage'),
   chatRecountRow(),
   ...customRows(),
 ];
