@@ -39,32 +39,12 @@ export class BpeCounter {
   }
 
   #texts(): TextTable {
-    if (this.#textTable === undefined) {
-      const keys: string[] = [];
-      const ranks: number[] = [];
-      this.#ranks.forEach((token, rank) => {
-        if (typeof token === 'string') {
-          keys.push(token);
-          ranks.push(rank);
-        }
-      });
-      this.#textTable = new TextTable(keys, ranks);
-    }
-    return this.#textTable;
+    return (this.#textTable ??= TextTable.of(this.#ranks, (token) => (typeof token === 'string' ? token : undefined)));
   }
 
   #bytes(): TextTable {
-    if (this.#byteTable === undefined) {
-      const keys: string[] = [];
-      const ranks: number[] = [];
-      this.#ranks.forEach((token, rank) => {
-        if (token === undefined) return;
-        keys.push(typeof token !== 'string' ? String.fromCharCode(...token) : ASCII_ONLY.test(token) ? token : Buffer.from(token, 'utf8').toString('latin1'));
-        ranks.push(rank);
-      });
-      this.#byteTable = new TextTable(keys, ranks);
-    }
-    return this.#byteTable;
+    return (this.#byteTable ??= TextTable.of(this.#ranks, (token) =>
+      typeof token !== 'string' ? String.fromCharCode(...token) : ASCII_ONLY.test(token) ? token : Buffer.from(token, 'utf8').toString('latin1')));
   }
 
   /** Number of tokens of `text` with special-token strings treated as ordinary text. */
@@ -221,6 +201,19 @@ class TextTable {
   readonly #ranks: Int32Array;
   readonly #slots: Int32Array;
   readonly #mask: number;
+
+  /** The table of `keyOf(token)` -> rank over a rank list; tokens whose key is undefined are left out. */
+  static of(ranks: RankTable, keyOf: (token: string | readonly number[]) => string | undefined): TextTable {
+    const keys: string[] = [];
+    const values: number[] = [];
+    ranks.forEach((token, rank) => {
+      const key = token === undefined ? undefined : keyOf(token);
+      if (key === undefined) return;
+      keys.push(key);
+      values.push(rank);
+    });
+    return new TextTable(keys, values);
+  }
 
   constructor(keys: string[], ranks: number[]) {
     this.#keys = keys;
