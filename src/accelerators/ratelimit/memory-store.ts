@@ -323,12 +323,8 @@ export class MemoryStore implements RateLimitStore {
         : deny('tokens', tpm, leftT, resetMs, slidingRetryAfter(tpm, cost, a[oT], a[oT + 1], elapsed, W), leftR, leftT);
     }
     if (acquire && s.maxParallel) {
-      const p = a[o + this.#oP];
-      if (p >= s.maxParallel) {
-        return deny('max_parallel_requests', s.maxParallel, 0, PARALLEL_RETRY_MS, PARALLEL_RETRY_MS,
-          Math.max(0, Math.floor(remR + 1 + EPS)), Math.max(0, Math.floor(remT + cost + EPS)));
-      }
-      a[o + this.#oP] = p + 1;
+      const full = this.#takeParallel(o, s, remR, remT, cost);
+      if (full !== undefined) return full;
     }
     if (rpm !== 0) {
       a[oR]++; // rc < rpm: with packed counts it never carries into the previous window's half
@@ -345,6 +341,18 @@ export class MemoryStore implements RateLimitStore {
     }
     if (this.#lite) return LITE_OK;
     return this.#allowed(s, remR, remT, resetMs, s.maxParallel ? s.maxParallel - a[o + this.#oP] : 0);
+  }
+
+  /** Takes a parallel slot of the key at word o, or answers why not (remR/remT: left after this call). */
+  #takeParallel(o: number, s: LimitSpec, remR: number, remT: number, cost: number): CheckResult | undefined {
+    const a = this.#a;
+    const p = a[o + this.#oP];
+    if (p >= s.maxParallel) {
+      return deny('max_parallel_requests', s.maxParallel, 0, PARALLEL_RETRY_MS, PARALLEL_RETRY_MS,
+        Math.max(0, Math.floor(remR + 1 + EPS)), Math.max(0, Math.floor(remT + cost + EPS)));
+    }
+    a[o + this.#oP] = p + 1;
+    return undefined;
   }
 
   #allowed(s: LimitSpec, remR: number, remT: number, resetMs: number, remP: number): CheckResult {
@@ -394,12 +402,8 @@ export class MemoryStore implements RateLimitStore {
     }
     const a = this.#a;
     if (acquire && s.maxParallel) {
-      const p = a[o + this.#oP];
-      if (p >= s.maxParallel) {
-        return deny('max_parallel_requests', s.maxParallel, 0, PARALLEL_RETRY_MS, PARALLEL_RETRY_MS,
-          Math.max(0, Math.floor(remR + 1 + EPS)), Math.max(0, Math.floor(remT + cost + EPS)));
-      }
-      a[o + this.#oP] = p + 1;
+      const full = this.#takeParallel(o, s, remR, remT, cost);
+      if (full !== undefined) return full;
     }
     if (s.rpm) f[fR] = ntR;
     if (s.tpm) f[fT] = ntT;
