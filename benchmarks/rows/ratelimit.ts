@@ -1,10 +1,9 @@
 // Rate limiting. litellm has none, so the baselines are what a Node user would pick:
 // rate-limiter-flexible (RateLimiterMemory, RateLimiterRedis) and bottleneck; the ceiling is a bare
 // Map counter. Same process, same keys, interleaved rounds; equal decisions checked before timing.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import Bottleneck from 'bottleneck';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
@@ -12,6 +11,7 @@ import { MemoryStore, RateLimiter, RedisStore } from '../../src/accelerators/rat
 import { loadConfig, setConfig } from '../../src/config';
 import { applyAcceleration } from '../../src/index';
 import { unwrap } from '../../src/shims/guard';
+import { REDIS_BIN, startRedis as startTestRedis, type RedisServer } from '../../test/ratelimit/redis-server';
 import { RowSkipped } from '../lib/skip';
 import { summarize } from '../lib/stats';
 import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
@@ -186,36 +186,10 @@ const memoryRow: BenchRow = {
 
 // ---------------------------------------------------------------- Redis -----------------------
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const bin = '/usr/bin/redis-server';
-  if (!existsSync(bin)) throw new RowSkipped('no redis-server');
-  const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
-  const Redis = require('ioredis');
-  const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => 20 });
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      await probe.connect();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('redis-server did not start');
-      await new Promise((r) => setTimeout(r, 30));
-    }
-  }
-  probe.disconnect();
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+/** The tests' own launcher (a real redis-server on a free loopback port); skipped without one. */
+async function startRedis(): Promise<RedisServer> {
+  if (!existsSync(REDIS_BIN)) throw new RowSkipped('no redis-server');
+  return startTestRedis();
 }
 
 /** Counts commands this client sends (round trips when not pipelined), MONITOR-free. */
@@ -324,7 +298,7 @@ const redisRow: BenchRow = {
       return results;
     } finally {
       await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
-      server.stop();
+      await server.stop();
     }
   },
 };
