@@ -1,8 +1,8 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
+import { ensureBuilt, runNode } from '../node-child';
 
 // Real processes, the real flags a user types, against the built package (make test builds first).
 const root = join(__dirname, '..', '..');
@@ -13,24 +13,10 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let mock: MockServer;
 
-function runAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: Record<string, unknown>; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock.url, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
-      resolve({ out: JSON.parse(stdout.trim().split('\n').pop()!), stderr });
-    });
-  });
-}
+const runAsync = (args: string[], env: NodeJS.ProcessEnv = {}) => runNode(args, { MOCK_URL: mock.url, ...env });
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'esm', 'register.mjs'))) execFileSync('make', ['build'], { cwd: root, stdio: 'ignore' });
+  ensureBuilt();
   mock = await startMockServer();
 });
 afterAll(async () => {

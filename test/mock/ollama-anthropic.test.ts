@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { completion, embedding } from 'litellm';
 import { startMockServer, type MockServer, type MockRequestInfo } from '../../src/mock';
+import { collect } from './collect';
 import { redirectAnthropicSdk } from '../../src/mock/redirect';
 
 const messages = [{ role: 'user' as const, content: 'Tell me about loopback' }];
@@ -13,16 +14,6 @@ beforeAll(async () => {
   mock = await startMockServer({ replyTokens: 9, onRequest: (i) => seen.push(i) });
 });
 afterAll(() => mock.close());
-
-async function collect(stream: AsyncIterable<any>): Promise<{ text: string; chunks: any[] }> {
-  const chunks: any[] = [];
-  let text = '';
-  for await (const c of stream) {
-    chunks.push(c);
-    text += c.choices[0]?.delta?.content ?? '';
-  }
-  return { text, chunks };
-}
 
 describe('mock server: Ollama through litellm', () => {
   it('streams NDJSON to litellm, which sends no `stream` field (Ollama default = stream)', async () => {

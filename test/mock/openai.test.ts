@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion, embedding } from 'litellm';
 import { startMockServer, type MockServer, type MockRequestInfo } from '../../src/mock';
+import { collect } from './collect';
 
 const messages = [{ role: 'user' as const, content: 'Say something deterministic' }];
 let mock: MockServer;
@@ -11,16 +12,6 @@ beforeAll(async () => {
   mock = await startMockServer({ replyTokens: 12, onRequest: (i) => seen.push(i) });
 });
 afterAll(() => mock.close());
-
-async function collect(stream: AsyncIterable<any>): Promise<{ text: string; chunks: any[] }> {
-  const chunks: any[] = [];
-  let text = '';
-  for await (const c of stream) {
-    chunks.push(c);
-    text += c.choices[0]?.delta?.content ?? '';
-  }
-  return { text, chunks };
-}
 
 describe('mock server: OpenAI chat completions through litellm', () => {
   it('answers a JSON completion with usage, deterministically', async () => {

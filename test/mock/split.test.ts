@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { completion } from 'litellm';
 import { startMockServer } from '../../src/mock';
+import { collect } from './collect';
 
 const messages = [{ role: 'user' as const, content: 'split me' }];
 
@@ -12,11 +13,7 @@ async function rawChunks(url: string, body: unknown): Promise<Uint8Array[]> {
   return chunks;
 }
 
-async function text(stream: AsyncIterable<any>): Promise<string> {
-  let s = '';
-  for await (const c of stream) s += c.choices[0]?.delta?.content ?? '';
-  return s;
-}
+const text = async (stream: AsyncIterable<any>): Promise<string> => (await collect(stream)).text;
 
 describe('mock server: split lines and characters', () => {
   it('splitLines: NDJSON lines arrive cut mid-line, and rejoined they are the unsplit body', async () => {

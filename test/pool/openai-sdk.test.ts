@@ -1,15 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
+import { ensureBuilt, runNode } from '../node-child';
 import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
 import { getPoolStats, isPooledFetch } from '../../src/shims/pooling';
 
 // Proxy-client use: an app calling an OpenAI-compatible gateway with the openai SDK directly.
 // Here the SDK is required AFTER applyAcceleration() (this file runs in its own process).
 const require = createRequire(import.meta.url);
-const root = join(__dirname, '..', '..');
 let mock: MockServer;
 let OpenAI: any;
 
@@ -97,23 +96,9 @@ describe('openai SDK used directly (CommonJS)', () => {
 
 describe('ESM app importing the openai SDK, in a child process with --import fast-litellm/register', () => {
   it('gets the pooled transport through the import hook, with the same results', async () => {
-    execFileSync('make', ['build'], { cwd: root, stdio: 'ignore' });
+    ensureBuilt();
     const app = join(__dirname, 'fixtures', 'openai-direct.mjs');
-    // Async: the mock answers from this process, so it must not be blocked while the child runs.
-    const run = (args: string[]) =>
-      new Promise<any>((resolve, reject) => {
-        const child = spawn(process.execPath, [...args, app], { cwd: root, env: { ...process.env, NODE_OPTIONS: '', MOCK_URL: mock.url } });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          if (code !== 0) reject(new Error(`exit ${code}: ${err}`));
-          else resolve(JSON.parse(out.trim().split('\n').pop()!));
-        });
-      });
+    const run = async (args: string[]) => (await runNode([...args, app], { MOCK_URL: mock.url }, 30_000)).out;
     const plain = await run([]);
     const shimmed = await run(['--import', 'fast-litellm/register']);
     expect(plain.pooled).toBe(false);
