@@ -6,14 +6,14 @@
 import path from 'node:path';
 import { ArgError, USAGE, parseArgs, type Args } from './lib/args';
 import { plainLine } from './lib/format';
-import { childProgress, emit, runChild, type RowMeta } from './lib/isolate';
+import { childProgress, emit, runChild } from './lib/isolate';
 import { loadRowFiles, rowFiles } from './lib/load-rows';
 import { machineInfo } from './lib/machine';
 import { mockAvailable, startMockChild, type MockHandle } from './lib/mock';
 import { barProgress, plainProgress, wantBar, type Progress } from './lib/progress';
 import { renderHtml } from './lib/report-html';
 import { renderMarkdown } from './lib/report-md';
-import type { ComprehensiveReport, RowResult } from './lib/result';
+import type { ComprehensiveReport, RowMeta, RowResult } from './lib/result';
 import { FULL_SETTINGS, QUICK_SETTINGS } from './lib/run-row';
 import { runRows } from './lib/run-rows';
 import { countStatuses, gate } from './lib/stats';

@@ -4,19 +4,10 @@
 // Child -> parent protocol: lines '@@bench <json>' on stdout; anything else is the rows' own output.
 import { spawn } from 'node:child_process';
 import type { Progress } from './progress';
-import type { RowResult } from './result';
+import type { RowMeta, RowResult } from './result';
 
 export const MARK = '@@bench ';
 
-/** What the parent needs to know of a row before it runs (and to report it if its worker dies). */
-export interface RowMeta {
-  id: string;
-  name: string;
-  group: string;
-  kind: 'fn' | 'custom';
-  baselineName: string;
-  acceleratedName: string;
-}
 
 export type ChildEvent =
   | { t: 'list'; files: { file: string; rows: RowMeta[] }[]; broken: { file: string; error: string }[] }

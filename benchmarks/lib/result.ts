@@ -4,13 +4,17 @@ import type { SampleSummary } from './types';
 
 export type Status = 'faster' | 'same' | 'overhead' | 'REGRESSION' | 'FAILED' | 'skipped';
 
-export interface RowResult {
+/** What the parent needs to know of a row before it runs (and to report it if its worker dies). */
+export interface RowMeta {
   id: string;
   name: string;
   group: string;
   kind: 'fn' | 'custom';
   baselineName: string;
   acceleratedName: string;
+}
+
+export interface RowResult extends RowMeta {
   status: Status;
   /** Unit of the summaries: 'ns' (per op) for fn rows, the row's own unit for custom rows. */
   unit: string;
