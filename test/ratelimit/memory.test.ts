@@ -8,16 +8,16 @@ function clock(start = 1_700_000_040_000) {
 
 describe('RateLimiter options', () => {
   const bad: [object, string][] = [
-    [{ rpm: -1 }, 'RateLimiter: rpm must be an integer from 1 to 4294967295, got -1'],
-    [{ rpm: Number.NaN }, 'RateLimiter: rpm must be an integer from 1 to 4294967295, got NaN'],
-    [{ rpm: '60' }, 'RateLimiter: rpm must be a number, got "60"'],
-    [{ rpm: 1.5 }, 'RateLimiter: rpm must be an integer from 1 to 4294967295, got 1.5'],
-    [{ tpm: 0 }, 'RateLimiter: tpm must be an integer from 1 to 4294967295, got 0'],
-    [{ maxParallel: 70000 }, 'RateLimiter: maxParallel must be an integer from 1 to 65535, got 70000'],
-    [{ rpm: 5, windowMs: -5 }, 'RateLimiter: windowMs must be an integer from 1 to 2147483647, got -5'],
-    [{ rpm: 5, windowMs: '1s' }, 'RateLimiter: windowMs must be a number, got "1s"'],
-    [{ rpm: 5, algorithm: 'leaky' }, "RateLimiter: algorithm must be one of 'sliding-window', 'token-bucket', got \"leaky\""],
-    [{}, 'RateLimiter: set at least one of rpm, tpm, maxParallel'],
+    [{ rpm: -1 }, 'RateLimiter: rpm: invalid value -1; accepted: an integer from 1 to 4294967295'],
+    [{ rpm: Number.NaN }, 'RateLimiter: rpm: invalid value NaN; accepted: an integer from 1 to 4294967295'],
+    [{ rpm: '60' }, 'RateLimiter: rpm: invalid value "60"; accepted: an integer from 1 to 4294967295'],
+    [{ rpm: 1.5 }, 'RateLimiter: rpm: invalid value 1.5; accepted: an integer from 1 to 4294967295'],
+    [{ tpm: 0 }, 'RateLimiter: tpm: invalid value 0; accepted: an integer from 1 to 4294967295'],
+    [{ maxParallel: 70000 }, 'RateLimiter: maxParallel: invalid value 70000; accepted: an integer from 1 to 65535'],
+    [{ rpm: 5, windowMs: -5 }, 'RateLimiter: windowMs: invalid value -5; accepted: an integer from 1 to 2147483647'],
+    [{ rpm: 5, windowMs: '1s' }, 'RateLimiter: windowMs: invalid value "1s"; accepted: an integer from 1 to 2147483647'],
+    [{ rpm: 5, algorithm: 'leaky' }, 'RateLimiter: algorithm: invalid value "leaky"; accepted: sliding-window, token-bucket'],
+    [{}, 'RateLimiter: options: invalid value an object; accepted: an object setting at least one of rpm, tpm, maxParallel'],
   ];
   it.each(bad)('rejects %j', (opts, message) => {
     expect(() => new RateLimiter(opts as never)).toThrow(message);
@@ -27,7 +27,7 @@ describe('RateLimiter options', () => {
     const rl = new RateLimiter({ rpm: 5 });
     expect(() => rl.check(5 as never)).toThrow('RateLimiter.check: key must be a string, got number');
     expect(() => rl.check('k', { tokens: -1 })).toThrow('RateLimiter.check: tokens must be a non-negative integer, got -1');
-    expect(() => new MemoryStore({ maxKeys: 0 })).toThrow('MemoryStore: maxKeys must be an integer from 1 to 1073741824, got 0');
+    expect(() => new MemoryStore({ maxKeys: 0 })).toThrow('MemoryStore: maxKeys: invalid value 0; accepted: an integer from 1 to 1073741824');
   });
 
   it('refuses to share one MemoryStore between different limits', () => {

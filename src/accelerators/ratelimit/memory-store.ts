@@ -1,4 +1,4 @@
-import { checkLimit, DEFAULTS, sameSpec, type CheckResult, type LimitSpec } from './options';
+import { checkRange, DEFAULTS, sameSpec, type CheckResult, type LimitSpec } from './options';
 import { deny, PARALLEL_RETRY_MS, slidingRetryAfter, type RateLimitStore } from './store';
 
 /*
@@ -27,6 +27,7 @@ const LOAD = 0.8;
 const MIN_CAP = 1024;
 const TWO32 = 4294967296;
 const EPS = 1e-7;
+const MAX_KEYS_RANGE = { min: 1, max: 0x4000_0000, integer: true } as const;
 
 let hA = 0;
 let hB = 0;
@@ -84,7 +85,7 @@ export class MemoryStore implements RateLimitStore {
   #f = EMPTY_F64;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.maxKeys = options.maxKeys === undefined ? DEFAULTS.maxKeys : checkLimit('MemoryStore: maxKeys', options.maxKeys, 0x4000_0000);
+    this.maxKeys = options.maxKeys === undefined ? DEFAULTS.maxKeys : checkRange('MemoryStore: maxKeys', options.maxKeys, MAX_KEYS_RANGE);
     this.#capMax = Math.ceil(this.maxKeys / LOAD);
   }
 

@@ -1,4 +1,5 @@
-// Limit settings: types, defaults and the exact option checks shared by the limiter and the stores.
+// Limit settings: types, defaults, ranges and the option checks shared by the limiter and the stores.
+import { invalidArgument, outOfRange } from '../../errors';
 
 export type Algorithm = 'sliding-window' | 'token-bucket';
 /** Names follow LiteLLM proxy's `rate_limit_type` values. */
@@ -29,46 +30,72 @@ export interface LimitSpec {
   algorithm: Algorithm;
 }
 
+export type KeyLayout = 'fast-litellm' | 'litellm-proxy';
+
+/** The one home of the rate-limit defaults; the config reads them from here. */
 export const DEFAULTS = Object.freeze({
   windowMs: 60_000,
   algorithm: 'sliding-window' as Algorithm,
   maxKeys: 1_000_000,
+  maxWaitMs: 30_000,
   redisTimeoutMs: 250,
   failMode: 'open' as 'open' | 'closed',
+  keyLayout: 'fast-litellm' as KeyLayout,
+  /** Prefix of our own key layout. The 'litellm-proxy' layout has none: see defaultKeyPrefix(). */
   keyPrefix: 'fast-litellm:rl:',
 });
 
-export const ALGORITHMS: readonly Algorithm[] = ['sliding-window', 'token-bucket'];
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') return String(v);
-  return typeof v;
+/** The key prefix used when none is given: LiteLLM proxy keys carry none, or the sharing would stop. */
+export function defaultKeyPrefix(layout: KeyLayout): string {
+  return layout === 'litellm-proxy' ? '' : DEFAULTS.keyPrefix;
 }
 
+export interface LimitRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: true;
+}
+
+const range = (min: number, max: number): LimitRange => Object.freeze({ min, max, integer: true });
+
 /**
- * A positive limit: an integer >= 1 (a limit of 0 would deny everything; leave it unset instead).
- * Throws TypeError/RangeError with the option name so a bad config fails at startup.
+ * What the limiter can enforce, per numeric setting: the config validates against this same table, so a
+ * value that passes the config never fails in the limiter. The bounds come from the stores: counts live
+ * in 32-bit cells, parallel slots in 16-bit ones; timers (windows, waits, timeouts) cannot exceed 2^31-1.
  */
-export function checkLimit(name: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number') {
-    throw new TypeError(`${name} must be a number, got ${describe(v)}`);
-  }
-  if (!Number.isInteger(v) || v < 1 || v > max) {
-    throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${describe(v)}`);
-  }
+export const LIMIT_RANGES = Object.freeze({
+  rpm: range(1, 0xffff_ffff),
+  tpm: range(1, 0xffff_ffff),
+  maxParallel: range(1, 0xffff),
+  windowMs: range(1, 0x7fff_ffff),
+  maxWaitMs: range(0, 0x7fff_ffff),
+  redisTimeoutMs: range(1, 0x7fff_ffff),
+});
+
+export type RangedSetting = keyof typeof LIMIT_RANGES;
+
+export const ALGORITHMS: readonly Algorithm[] = ['sliding-window', 'token-bucket'];
+
+/** "an integer from 1 to 65535", as the config and the limiter both say it. */
+export function describeRange(r: LimitRange): string {
+  return `an integer from ${r.min} to ${r.max}`;
+}
+
+/** A value within `r`, or InvalidArgumentError (not a number) / OutOfRangeError, named by `where`. */
+export function checkRange(where: string, v: unknown, r: LimitRange): number {
+  if (typeof v !== 'number') invalidArgument(where, v, describeRange(r));
+  if (!Number.isInteger(v) || v < r.min || v > r.max) outOfRange(where, v, describeRange(r));
   return v;
 }
 
-export function checkOptionalLimit(name: string, v: unknown, max?: number): number {
-  return v === undefined || v === null ? 0 : checkLimit(name, v, max);
+/** A setting of LIMIT_RANGES, or the error; undefined/null give `absent`. */
+export function checkSetting(where: string, name: RangedSetting, v: unknown, absent: number): number {
+  return v === undefined || v === null ? absent : checkRange(`${where}: ${name}`, v, LIMIT_RANGES[name]);
 }
 
-export function checkAlgorithm(name: string, v: unknown): Algorithm {
+export function checkAlgorithm(where: string, v: unknown): Algorithm {
   if (v === undefined) return DEFAULTS.algorithm;
-  if (!ALGORITHMS.includes(v as Algorithm)) {
-    throw new RangeError(`${name} must be one of ${ALGORITHMS.map((a) => `'${a}'`).join(', ')}, got ${describe(v)}`);
-  }
+  if (!ALGORITHMS.includes(v as Algorithm)) invalidArgument(where, v, ALGORITHMS.join(', '));
   return v as Algorithm;
 }
 
@@ -80,18 +107,17 @@ export interface LimiterOptions {
   algorithm?: Algorithm;
 }
 
-export function compileSpec(o: LimiterOptions, prefix = 'RateLimiter'): LimitSpec {
-  if (o === null || typeof o !== 'object') throw new TypeError(`${prefix} options must be an object`);
+export function compileSpec(o: LimiterOptions, where = 'RateLimiter'): LimitSpec {
+  if (o === null || typeof o !== 'object') invalidArgument(`${where}: options`, o, 'an object');
   const spec: LimitSpec = {
-    rpm: checkOptionalLimit(`${prefix}: rpm`, o.rpm, 0xffff_ffff),
-    tpm: checkOptionalLimit(`${prefix}: tpm`, o.tpm, 0xffff_ffff),
-    // Parallel counts live in 16-bit cells of the memory store.
-    maxParallel: checkOptionalLimit(`${prefix}: maxParallel`, o.maxParallel, 0xffff),
-    windowMs: o.windowMs === undefined ? DEFAULTS.windowMs : checkLimit(`${prefix}: windowMs`, o.windowMs, 0x7fff_ffff),
-    algorithm: checkAlgorithm(`${prefix}: algorithm`, o.algorithm),
+    rpm: checkSetting(where, 'rpm', o.rpm, 0),
+    tpm: checkSetting(where, 'tpm', o.tpm, 0),
+    maxParallel: checkSetting(where, 'maxParallel', o.maxParallel, 0),
+    windowMs: checkSetting(where, 'windowMs', o.windowMs, DEFAULTS.windowMs),
+    algorithm: checkAlgorithm(`${where}: algorithm`, o.algorithm),
   };
   if (spec.rpm === 0 && spec.tpm === 0 && spec.maxParallel === 0) {
-    throw new RangeError(`${prefix}: set at least one of rpm, tpm, maxParallel`);
+    invalidArgument(`${where}: options`, o, 'an object setting at least one of rpm, tpm, maxParallel');
   }
   return spec;
 }
