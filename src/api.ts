@@ -1,12 +1,13 @@
 import { type Config, type FeatureName, type FeatureMode, FEATURES, ConfigError, getConfig, setConfig, parseFeatureMode } from './config';
-import { activate, deactivate, getPatchStatus as rowStatus, isActive, registerTable } from './shims/loader';
+import { activate, deactivate, getPatchStatus as rowStatus, isActive, registerTable, syncRows } from './shims/loader';
 import { getFeatureStatus, syncFeatures } from './shims/features';
 import { litellmTable } from './shims/litellm';
-import { openaiTable } from './shims/openai';
+import { anthropicTable, openaiTable } from './shims/openai';
 import type { RowStatus } from './shims/types';
 
 registerTable(litellmTable);
 registerTable(openaiTable);
+registerTable(anthropicTable);
 
 export interface AccelerationOptions {
   /** Feature modes that override the environment and config file. */
@@ -32,6 +33,8 @@ export function applyAcceleration(options: AccelerationOptions = {}): void {
   setConfig(cfg);
   syncFeatures();
   activate({ esm: options.esm });
+  // A feature turned off puts its originals back; one turned on applies to what is loaded.
+  syncRows();
 }
 
 /** Restores every original (identity-equal) and stops patching later loads. */

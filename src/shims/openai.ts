@@ -1,47 +1,55 @@
+import { closePools, sdkFetch } from './pooling';
+import { fastFromSSEResponse } from './sdk-streaming';
 import type { PatchTable } from './types';
-import { closePools, pooledClientClass } from './pooling';
+
+// The patch tables for the SDKs litellm's handlers build a client of per call, which apps calling a
+// LiteLLM proxy (or any OpenAI-compatible gateway) also use directly. The classes and every export
+// stay the originals: the default fetch beneath them is the pooled one, and openai's SSE streams are
+// read by the fast reader.
 
 // Checked against openai 4.104 (the copy litellm 0.12 resolves here).
-const OPENAI = '>=4.104.0 <5.0.0';
+const OPENAI_4 = { package: 'openai', versions: '>=4.104.0 <5.0.0' } as const;
 
-// The patch table for the `openai` SDK, for apps that call a LiteLLM proxy (or any OpenAI-compatible
-// gateway) with the SDK directly, and for litellm's own handlers, which build a client per call.
 export const openaiTable: PatchTable = {
   package: 'openai',
   rows: [
-    // --- rows added by the pooling owner below this line ---
     {
-      // CommonJS: OpenAI (and AzureOpenAI) extend core.js's APIClient when index.js loads, so a
-      // subclass put here before that reaches every client, however the app imports the class.
-      id: 'openai.APIClient',
-      package: 'openai',
-      versions: OPENAI,
-      file: 'core.js',
-      export: 'APIClient',
+      // _shims/index.js fills registry.fetch (node-fetch) in when it loads; clients read it per construction.
+      ...OPENAI_4,
+      id: 'openai.fetch',
+      file: '_shims/registry.js',
+      after: '_shims/index.js',
+      export: 'fetch',
       feature: 'connection_pooling',
-      value: (original) => pooledClientClass(original as new (...args: any[]) => any),
+      acts: 'underneath',
+      value: sdkFetch('openai.fetch'),
     },
     {
-      // ESM `import OpenAI from 'openai'` (through the import hook) and CommonJS `.default` users,
-      // including an openai that was loaded before the acceleration.
-      id: 'openai.default',
-      package: 'openai',
-      versions: OPENAI,
-      file: '',
-      export: 'default',
-      feature: 'connection_pooling',
-      value: (original) => pooledClientClass(original as new (...args: any[]) => any),
+      ...OPENAI_4,
+      id: 'openai.Stream.fromSSEResponse',
+      file: 'streaming.js',
+      export: 'Stream.fromSSEResponse',
+      feature: 'streaming',
+      replace: fastFromSSEResponse((data) => data.startsWith('[DONE]')),
     },
+  ],
+  dispose: closePools,
+};
+
+const ANTHROPIC_06 = { package: '@anthropic-ai/sdk', versions: '>=0.6.8 <0.7.0' } as const;
+
+export const anthropicTable: PatchTable = {
+  package: '@anthropic-ai/sdk',
+  rows: [
     {
-      // `import { OpenAI } from 'openai'` and `require('openai').OpenAI`, for the same late case.
-      // (`require('openai')` itself is the class: a reference taken before the acceleration stays.)
-      id: 'openai.OpenAI',
-      package: 'openai',
-      versions: OPENAI,
-      file: '',
-      export: 'OpenAI',
+      ...ANTHROPIC_06,
+      id: 'anthropic.fetch',
+      file: '_shims/registry.js',
+      after: '_shims/index.js',
+      export: 'fetch',
       feature: 'connection_pooling',
-      value: (original) => pooledClientClass(original as new (...args: any[]) => any),
+      acts: 'underneath',
+      value: sdkFetch('anthropic.fetch'),
     },
   ],
   dispose: closePools,

@@ -1,16 +1,14 @@
 import { getConfig } from '../config';
-import { type BodyErrorMapper, ClientCache, DispatcherRegistry, createPooledFetch, type FetchLike, type OriginStats } from '../accelerators/pool';
+import { type BodyErrorMapper, DispatcherRegistry, createPooledFetch, type FetchLike, type OriginStats } from '../accelerators/pool';
 import { isEnabled } from './features';
+import { guard } from './guard';
 import { isActive } from './loader';
 
 // The process-wide pooled transport the shims share: one dispatcher registry (one undici Pool per
-// origin), fetch-compatible functions over it, and the SDK-client cache used by litellm's handlers.
+// origin) and fetch-compatible functions over it, each falling back to the fetch it stands in for.
 
 let registry: DispatcherRegistry | undefined;
-const pooledByFallback = new WeakMap<FetchLike, FetchLike>();
 const pooledFns = new WeakSet<FetchLike>();
-/** Clients of litellm's handlers, keyed by provider + base URL + sha256(API key). */
-export const clients = new ClientCache<any>(256);
 
 function getRegistry(): DispatcherRegistry {
   if (registry === undefined) {
@@ -20,27 +18,22 @@ function getRegistry(): DispatcherRegistry {
   return registry;
 }
 
-/** A pooled fetch that hands what it does not cover (Request objects, streamed bodies) to `fallback`. */
-export function pooledFetchFor(fallback: FetchLike): FetchLike {
-  if (pooledFns.has(fallback)) return fallback;
-  let f = pooledByFallback.get(fallback);
-  if (f === undefined) {
-    f = createPooledFetch({ registry: getRegistry(), fallback, bodyError: bodyErrorLike(fallback) });
-    pooledByFallback.set(fallback, f);
-    pooledFns.add(f);
-  }
+interface PooledOptions {
+  bodyError?: BodyErrorMapper;
+  /** NDJSON bodies arrive cut at line ends (litellm's readers parse each network chunk on its own). */
+  lineChunks?: boolean;
+}
+
+/** A pooled fetch over the shared registry that hands what it does not cover to `fallback`. */
+function pooled(fallback: FetchLike, options: PooledOptions = {}): FetchLike {
+  const lineChunks = options.lineChunks ? (type: string | undefined) => isNdjson(type) && isEnabled('streaming') : undefined;
+  const opts = { registry: getRegistry(), fallback, bodyError: options.bodyError, ...(lineChunks ? { lineChunks } : {}) };
+  const f = createPooledFetch(opts as Parameters<typeof createPooledFetch>[0]);
+  pooledFns.add(f);
   return f;
 }
 
-/**
- * node-fetch (the SDKs' default in Node) reports a body cut mid-way as its own FetchError; keep
- * that for the SDK clients, fetch's TypeError('terminated') for global-fetch users.
- */
-function bodyErrorLike(fallback: FetchLike): BodyErrorMapper | undefined {
-  const FetchError = (fallback as unknown as { FetchError?: new (m: string, t: string, e?: unknown) => Error }).FetchError;
-  if (typeof FetchError !== 'function') return undefined;
-  return (cause, url) => new FetchError(`Invalid response body while trying to fetch ${url}: Premature close`, 'system', cause);
-}
+const isNdjson = (type: string | undefined): boolean => type !== undefined && /ndjson|jsonl/i.test(type);
 
 export function isPooledFetch(f: unknown): boolean {
   return typeof f === 'function' && pooledFns.has(f as FetchLike);
@@ -50,54 +43,63 @@ export function poolingOn(): boolean {
   return isActive() && isEnabled('connection_pooling');
 }
 
-// The fetch the app had when this module loaded: only that one is swapped. An app (or a test
-// library) that installed its own global fetch keeps it untouched.
-const nativeFetch: FetchLike | undefined = typeof globalThis.fetch === 'function' ? globalThis.fetch : undefined;
-
 /**
- * Runs `original` with the pooled fetch as the global `fetch` for its synchronous part only.
- * litellm's Ollama, Mistral and DeepInfra handlers call `fetch(...)` synchronously before their
- * first await, so their own code runs unchanged over the pooled transport; nothing else can run
- * in between on this thread.
+ * node-fetch (the v4-era SDKs' default in Node) reports a body cut mid-way as its own FetchError;
+ * keep that shape for the SDK clients.
  */
-export function withPooledGlobalFetch<F extends (...args: any[]) => any>(original: F): F {
-  return function (this: unknown, ...args: unknown[]) {
-    const g = globalThis as { fetch: unknown };
-    const prev = g.fetch;
-    if (nativeFetch === undefined || prev !== nativeFetch) return original.apply(this, args);
-    g.fetch = pooledFetchFor(nativeFetch);
-    try {
-      return original.apply(this, args);
-    } finally {
-      g.fetch = prev;
-    }
-  } as F;
-}
-
-/** The global fetch a replacement handler should use now: pooled when the feature is on. */
-export function currentFetch(): FetchLike {
-  const g = globalThis.fetch as FetchLike;
-  return poolingOn() && g === nativeFetch ? pooledFetchFor(g) : g;
+function nodeFetchBodyError(fallback: FetchLike): BodyErrorMapper | undefined {
+  const FetchError = (fallback as unknown as { FetchError?: new (m: string, t: string, e?: unknown) => Error }).FetchError;
+  if (typeof FetchError !== 'function') return undefined;
+  return (cause, url) => new FetchError(`Invalid response body while trying to fetch ${url}: Premature close`, 'system', cause);
 }
 
 /**
- * A subclass of an SDK client class (openai's APIClient or OpenAI) that swaps the client's default
- * fetch for the pooled one when the app passed neither `fetch` nor `httpAgent`. Decided per
- * construction, so flags and removeAcceleration() act on the next client.
+ * `value` for the `fetch` of an SDK's `_shims/registry.js` (openai 4, @anthropic-ai/sdk 0.6): the
+ * default fetch of every client built without its own `fetch`. Requests that carry an agent other
+ * than the SDK's own default one (an app's proxy agent, say) go to node-fetch as before.
  */
-export function pooledClientClass<C extends new (...args: any[]) => any>(Base: C): C {
-  const Pooled = class extends Base {
-    constructor(...args: any[]) {
-      super(...args);
-      const opts = args[0] as { fetch?: unknown; httpAgent?: unknown } | undefined;
-      if (opts?.fetch !== undefined || opts?.httpAgent !== undefined) return;
-      const self = this as { fetch?: unknown };
-      if (typeof self.fetch !== 'function' || isPooledFetch(self.fetch) || !poolingOn()) return;
-      self.fetch = pooledFetchFor(self.fetch as FetchLike);
-    }
+export function sdkFetch(rowId: string) {
+  return (original: unknown, registryExports: Record<string, unknown>): unknown => {
+    if (typeof original !== 'function') return original;
+    const nodeFetch = original as FetchLike;
+    const defaultAgent = registryExports.getDefaultAgent as ((url: string) => unknown) | undefined;
+    const fast = pooled(nodeFetch, { bodyError: nodeFetchBodyError(nodeFetch) });
+    const accelerated = function fetch(url: unknown, init?: { agent?: unknown }): Promise<unknown> {
+      const agent = init?.agent;
+      // A client built while the acceleration was on keeps this fetch: after removeAcceleration() it is node-fetch again.
+      if (!isActive()) return nodeFetch(url, init);
+      if (agent !== undefined && (typeof defaultAgent !== 'function' || agent !== defaultAgent(String(url)))) return nodeFetch(url, init);
+      return fast(url, init);
+    };
+    const fetch = guard({ component: rowId, feature: 'connection_pooling', original: nodeFetch, accelerated, async: true, sideEffects: true });
+    pooledFns.add(fetch);
+    return fetch;
   };
-  Object.defineProperty(Pooled, 'name', { value: Base.name });
-  return Pooled;
+}
+
+// The global fetch as the process had it when this module loaded: only that one is swapped. An app
+// (or a test library) that installed its own global fetch keeps it, call by call.
+const nativeFetch: FetchLike | undefined = typeof globalThis.fetch === 'function' ? globalThis.fetch : undefined;
+let pooledGlobal: FetchLike | undefined;
+
+/**
+ * `binding` for a file that calls the global `fetch` (litellm's Ollama, Mistral, DeepInfra and AI21
+ * handlers): the pooled fetch while pooling is on and the global is still the native one; the
+ * global fetch of the moment otherwise.
+ */
+export function globalFetchBinding(rowId: string) {
+  return (): FetchLike => {
+    const current: FetchLike = (input, init) => (globalThis.fetch as FetchLike)(input, init);
+    const accelerated: FetchLike = (input, init) => {
+      if (nativeFetch === undefined || globalThis.fetch !== nativeFetch || !isActive()) return current(input, init);
+      pooledGlobal ??= pooled(nativeFetch, { lineChunks: true });
+      return pooledGlobal(input, init);
+    };
+    const fetch = guard({ component: rowId, feature: 'connection_pooling', original: current, accelerated, async: true, sideEffects: true });
+    Object.defineProperty(fetch, 'name', { value: 'fetch' });
+    pooledFns.add(fetch);
+    return fetch;
+  };
 }
 
 /** Open/idle sockets, requests and reuse ratio per origin of the shared pools. */
@@ -105,8 +107,7 @@ export function getPoolStats(): OriginStats[] {
   return registry === undefined ? [] : registry.stats();
 }
 
-/** Closes every pooled socket and forgets cached clients (removeAcceleration() calls this). */
+/** Closes every pooled socket (removeAcceleration() calls this). */
 export async function closePools(): Promise<void> {
-  clients.clear();
   await registry?.close();
 }

@@ -2,7 +2,7 @@ import type { FeatureName } from '../config';
 import type { AnyFn, GuardSpec } from './guard';
 
 interface RowBase {
-  /** Stable id, shown in status and stats: 'litellm.toUsage'. */
+  /** Stable id, shown in status and stats under the same name: 'litellm.toUsage'. */
   id: string;
   /** npm package name. */
   package: string;
@@ -13,21 +13,40 @@ interface RowBase {
   feature: FeatureName;
 }
 
-/** Replaces one exported function by a guarded accelerated one. */
-export interface FunctionRow extends RowBase {
+interface ExportRowBase extends RowBase {
+  /**
+   * The export replaced. A dotted path ('Stream.fromSSEResponse') names a property of an exported
+   * object, replaced in place: the exported object itself stays the same.
+   */
   export: string;
-  /** Builds the accelerated function from the original (which it may call for cases it does not handle). */
-  replace: (original: AnyFn) => AnyFn;
+  /**
+   * Another file of the package whose code fills the export in (the SDKs' `_shims/index.js` sets
+   * `_shims/registry.js`'s `fetch` when it loads): the row applies once that file has loaded.
+   */
+  after?: string;
+  /**
+   * 'underneath': what the app imports stays the same objects and only a transport beneath them
+   * changes. Default 'replaces-export': the export itself is another function while the feature is on.
+   */
+  acts?: 'replaces-export' | 'underneath';
+}
+
+/** Replaces one exported function by a guarded accelerated one. */
+export interface FunctionRow extends ExportRowBase {
+  /**
+   * Builds the accelerated function from the original (which it may call for cases it does not
+   * handle); `holder` is the object the property lives on (module exports, or the exported class).
+   */
+  replace: (original: AnyFn, holder: Record<string, unknown>) => AnyFn;
   guard?: Pick<GuardSpec<AnyFn>, 'async' | 'sideEffects' | 'equals' | 'requestId'>;
 }
 
 /**
- * Replaces one export by a value of our own, unguarded (a class, an object): the replacement
- * checks its feature itself. Use only where a function wrapper cannot work.
+ * Replaces one export by a value of our own, unguarded (a transport function, an object): the
+ * replacement checks its feature itself. Use only where a guarded function cannot work.
  */
-export interface ValueRow extends RowBase {
-  export: string;
-  value: (original: unknown) => unknown;
+export interface ValueRow extends ExportRowBase {
+  value: (original: unknown, holder: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -48,7 +67,18 @@ export interface DeferRow extends RowBase {
   defer: string;
 }
 
-export type PatchRow = FunctionRow | ValueRow | RedirectRow | DeferRow;
+/**
+ * Compiles the file with a module-scope binding for a global its code reads by name (litellm's
+ * Ollama handler calls the global `fetch`): the file's own functions run unchanged and stay the
+ * module's exports, only that name resolves to `binding()`, which must behave as the global does
+ * whenever it does not accelerate the call.
+ */
+export interface BindingRow extends RowBase {
+  global: string;
+  binding: () => unknown;
+}
+
+export type PatchRow = FunctionRow | ValueRow | RedirectRow | DeferRow | BindingRow;
 
 export interface PatchTable {
   package: string;
@@ -57,7 +87,12 @@ export interface PatchTable {
   dispose?: () => void | Promise<void>;
 }
 
-export type RowState = 'applied' | 'pending' | 'skipped' | 'removed';
+/**
+ * applied: acting now. off: its package is loaded but its feature is off, so the original is in
+ * place. pending: package not loaded yet. skipped: cannot apply (version, missing export). removed:
+ * removeAcceleration() restored it.
+ */
+export type RowState = 'applied' | 'off' | 'pending' | 'skipped' | 'removed';
 
 export interface RowStatus {
   id: string;
@@ -65,6 +100,8 @@ export interface RowStatus {
   file: string;
   export?: string;
   feature: FeatureName;
+  /** 'replaces-export': the export is our function while applied; 'underneath': exports stay the originals. */
+  acts: 'replaces-export' | 'underneath';
   state: RowState;
   /** Why a row was skipped or left (version out of range, missing export...). */
   reason?: string;

@@ -40,7 +40,7 @@ describe('litellm loaded after applyAcceleration()', () => {
     expect(sdkLoaded('openai')).toBe(false);
     expect(sdkLoaded('@anthropic-ai/sdk')).toBe(false);
     const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
-    expect(rows['litellm.defer:openai@openai']).toBe('applied');
+    expect(rows['litellm.openai.lazy:openai']).toBe('applied');
     const mock = await startMockServer();
     try {
       const { completion } = require('litellm');

@@ -4,8 +4,8 @@ import { startMockServer, type MockServer } from '../../src/mock';
 import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
 import { isPooledFetch } from '../../src/shims/pooling';
 
-// The openai SDK loaded BEFORE applyAcceleration() (this file runs in its own process): its classes
-// already extend the original APIClient, so only the exports the shim can still replace are pooled.
+// The openai SDK loaded BEFORE applyAcceleration() (this file runs in its own process): the default
+// fetch beneath its clients is swapped all the same, and every export stays the original.
 const require = createRequire(import.meta.url);
 let mock: MockServer;
 let OpenAI: any;
@@ -20,21 +20,24 @@ afterAll(async () => {
   await mock?.close();
 });
 
-it('.default and .OpenAI give pooled clients with the same answers; the module object itself cannot be replaced', async () => {
-  const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
-  expect(rows['openai.default']).toBe('applied');
-  expect(rows['openai.OpenAI']).toBe('applied');
+it('every client built after applyAcceleration() is pooled, whichever export built it; the exports stay the originals', async () => {
+  const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r]));
+  expect(rows['openai.fetch']).toMatchObject({ state: 'applied', acts: 'underneath' });
+  expect(OpenAI.OpenAI).toBe(OpenAI);
+  expect(OpenAI.default).toBe(OpenAI);
   const named = new OpenAI.OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1` });
   const dflt = new OpenAI.default({ apiKey: 'k', baseURL: `${mock.url}/v1` });
-  const plain = new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1` });
-  expect(isPooledFetch(named.fetch)).toBe(true);
-  expect(isPooledFetch(dflt.fetch)).toBe(true);
-  expect(isPooledFetch(plain.fetch)).toBe(false);
-  expect(named).toBeInstanceOf(OpenAI);
+  const bare = new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1` });
+  for (const c of [named, dflt, bare]) expect(isPooledFetch(c.fetch)).toBe(true);
   const params = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'late' }] };
   const strip = (r: any) => ({ ...r, id: 0, created: 0 });
-  expect(strip(await named.chat.completions.create(params))).toEqual(strip(await plain.chat.completions.create(params)));
+  const pooled = strip(await named.chat.completions.create(params));
+  applyAcceleration({ features: { connection_pooling: 'off' } });
+  const plainClient = new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1` });
+  expect(isPooledFetch(plainClient.fetch)).toBe(false);
+  expect(pooled).toEqual(strip(await plainClient.chat.completions.create(params)));
   await removeAcceleration();
   expect(OpenAI.OpenAI).toBe(OpenAI);
   expect(OpenAI.default).toBe(OpenAI);
+  expect(isPooledFetch(new OpenAI({ apiKey: 'k' }).fetch)).toBe(false);
 });

@@ -45,20 +45,31 @@ afterAll(async () => {
 });
 
 describe('openai SDK used directly (CommonJS)', () => {
-  it('core.js APIClient is patched at load; require("openai") and .default get the pooled fetch', () => {
-    const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
-    expect(rows['openai.APIClient']).toBe('applied');
-    expect(rows['openai.default']).toBe('applied');
+  it('the default fetch beneath every client is pooled; require("openai") and its exports stay the originals', () => {
+    const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r]));
+    expect(rows['openai.fetch']).toMatchObject({ state: 'applied', acts: 'underneath' });
+    expect(OpenAI.default).toBe(OpenAI);
+    expect(OpenAI.OpenAI).toBe(OpenAI);
     expect(isPooledFetch(new OpenAI({ apiKey: 'k', baseURL: mock.url }).fetch)).toBe(true);
-    expect(isPooledFetch(new OpenAI.default({ apiKey: 'k', baseURL: mock.url }).fetch)).toBe(true);
-    expect(new OpenAI.default({ apiKey: 'k' })).toBeInstanceOf(OpenAI);
+    expect(isPooledFetch(new OpenAI.AzureOpenAI({ apiKey: 'k', endpoint: mock.url, apiVersion: 'x' }).fetch)).toBe(true);
   });
 
-  it("an app's own fetch or httpAgent is left alone", () => {
+  it("an app's own fetch is left alone, and a request with the app's own agent goes through that agent", async () => {
     const own = (..._a: unknown[]) => Promise.reject(new Error('own'));
     expect(new OpenAI({ apiKey: 'k', fetch: own }).fetch).toBe(own);
-    const agent = new (require('node:http').Agent)();
-    expect(isPooledFetch(new OpenAI({ apiKey: 'k', httpAgent: agent }).fetch)).toBe(false);
+    const http = require('node:http');
+    const agent = new http.Agent({ keepAlive: false });
+    let viaAgent = 0;
+    const createConnection = agent.createConnection.bind(agent);
+    agent.createConnection = (...a: any[]) => {
+      viaAgent++;
+      return createConnection(...a);
+    };
+    const n0 = requests();
+    const r: any = await new OpenAI({ apiKey: 'k', baseURL: `${mock.url}/v1`, httpAgent: agent }).chat.completions.create(params);
+    expect(r.choices[0].message.role).toBe('assistant');
+    expect(viaAgent).toBe(1);
+    expect(requests()).toBe(n0);
   });
 
   it('same results and errors as the plain SDK, streamed and not', async () => {
@@ -95,15 +106,16 @@ describe('openai SDK used directly (CommonJS)', () => {
 });
 
 describe('ESM app importing the openai SDK, in a child process with --import fast-litellm/register', () => {
-  it('gets the pooled transport through the import hook, with the same results', async () => {
+  // openai 4's ESM build keeps its default fetch where no hook reaches without breaking the SDK
+  // (import-in-the-middle's wrappers lose registry.mjs's live bindings): it runs unaccelerated.
+  it('runs with the same results, unaccelerated on openai 4', async () => {
     ensureBuilt();
     const app = join(__dirname, 'fixtures', 'openai-direct.mjs');
     const run = async (args: string[]) => (await runNode([...args, app], { MOCK_URL: mock.url }, 30_000)).out;
     const plain = await run([]);
     const shimmed = await run(['--import', 'fast-litellm/register']);
     expect(plain.pooled).toBe(false);
-    expect(shimmed.pooled).toBe(true);
-    expect(shimmed.requests).toBeGreaterThan(0);
+    expect(shimmed.pooled).toBe(false);
     expect(shimmed.results).toEqual(plain.results);
   });
 });

@@ -104,7 +104,7 @@ describe('fast-litellm profile: trouble', () => {
       const r = await profile(['latency', '--url', mock.url, '--via', 'litellm', '--accelerated', '--iterations', '2', '--warmup', '0', '--json']);
       expect(r.doc.config.accelerated).toBe(true);
       const applied = r.doc.config.patches.filter((p: any) => p.state === 'applied').map((p: any) => p.id);
-      expect(applied).toContain('litellm.MODEL_HANDLER_MAPPINGS');
+      expect(applied).toContain('openai.fetch');
       expect(r.doc.summary.success_rate).toBe(1);
       expect(r.doc.measurements.map((m: any) => m.tokens)).toEqual([6, 6]);
       expect(getPatchStatus().active).toBe(false);

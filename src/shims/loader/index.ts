@@ -1,0 +1,109 @@
+import Module from 'node:module';
+import { warnOnce } from '../../log';
+import type { PatchTable, RowStatus } from '../types';
+import { installDefer } from './defer';
+import { isExportRow, offer, restore, sync } from './exports';
+import { installImportHook } from './import-hook';
+import { installJsLoader } from './js-loader';
+import { isLoadRow } from './load-rows';
+import { locate, stripJs } from './packages';
+import { installRequireHook } from './require-hook';
+import { setStatus, state } from './state';
+
+// The loader: one require hook, one `.js` loader wrapper, one require wrapper for deferred loads
+// and (when registered) one import hook, shared by every patch table. Everything here fails soft:
+// a row that cannot be applied is skipped with a reason and the app keeps the original.
+
+const PENDING = (pkg: string) => `${pkg} not loaded yet`;
+
+export function registerTable(table: PatchTable): void {
+  if (state.tables.includes(table)) return;
+  state.tables.push(table);
+  for (const row of table.rows) {
+    const acts = isExportRow(row) ? (row.acts ?? 'replaces-export') : 'underneath';
+    state.status.set(row.id, {
+      id: row.id,
+      package: row.package,
+      file: row.file,
+      ...(isExportRow(row) ? { export: row.export } : {}),
+      feature: row.feature,
+      acts,
+      state: 'pending',
+      reason: PENDING(row.package),
+    });
+  }
+}
+
+export function isActive(): boolean {
+  return state.active;
+}
+
+export function getPatchStatus(): RowStatus[] {
+  return [...state.status.values()].map((s) => ({ ...s }));
+}
+
+/** Re-applies or restores every loaded row to match the current feature modes (applyAcceleration(options)). */
+export function syncRows(): void {
+  if (!state.active) return;
+  for (const s of [...state.seen]) sync(s);
+}
+
+type Cache = Record<string, NodeJS.Module | undefined>;
+
+/** Modules loaded before the acceleration: export rows apply now; load-time rows cannot any more. */
+function patchLoaded(): void {
+  const pkgs = new Set(state.tables.map((t) => t.package));
+  for (const [filename, mod] of Object.entries((Module as unknown as { _cache: Cache })._cache)) {
+    if (mod === undefined || !mod.loaded) continue;
+    for (const pkg of pkgs) {
+      const where = locate(filename, pkg);
+      if (where === undefined) continue;
+      offer(pkg, mod.exports, where.basedir, where.rel);
+      for (const t of state.tables) {
+        for (const row of t.rows) {
+          if (row.package !== pkg || !isLoadRow(row) || stripJs(where.rel) !== stripJs(row.file)) continue;
+          if (state.status.get(row.id)?.state !== 'pending') continue;
+          setStatus(row, { state: 'skipped', reason: `${row.package}/${row.file} was loaded before the acceleration; its load-time work already ran` });
+        }
+      }
+    }
+  }
+}
+
+export interface ActivateOptions {
+  /** Also hook ESM namespaces (needs the import-in-the-middle loader to be registered). */
+  esm?: boolean;
+}
+
+export function activate(options: ActivateOptions = {}): void {
+  if (state.active) return;
+  state.active = true;
+  for (const s of state.status.values()) if (s.state === 'removed') Object.assign(s, { state: 'pending', reason: PENDING(s.package) });
+  installJsLoader();
+  installRequireHook();
+  if (options.esm) installImportHook();
+  installDefer();
+  patchLoaded();
+}
+
+export async function deactivate(): Promise<void> {
+  if (!state.active) return;
+  state.active = false;
+  for (const key of ['defer', 'require', 'import', 'jsLoader'] as const) {
+    state.hooks[key]?.unhook();
+    state.hooks[key] = undefined;
+  }
+  // Last applied first, so rows stacked on one export unwind in order.
+  for (const a of [...state.applied].reverse()) restore(a, 'removed');
+  state.seen.length = 0;
+  for (const s of state.status.values()) {
+    if (s.state === 'pending' || s.state === 'off') Object.assign(s, { state: 'removed', reason: 'acceleration removed' });
+  }
+  for (const t of state.tables) {
+    try {
+      await t.dispose?.();
+    } catch (err) {
+      warnOnce(`cleanup of ${t.package} failed: ${(err as Error).message}`);
+    }
+  }
+}
