@@ -2,6 +2,7 @@
 // text and images; for tools LiteLLM allows counting 0..3 over the true figure, and we assert that same window.
 import { describe, expect, it } from 'vitest';
 import { tokenCounter } from '../../src/accelerators/tokens/chat';
+import { CODES, InvalidArgumentError } from '../../src/errors';
 import { countTokens } from '../../src/accelerators/tokens/count';
 import { formatToolDefinitions } from '../../src/accelerators/tokens/tools-format';
 import { highDetailTokens, imageSize } from '../../src/accelerators/tokens/images';
@@ -122,10 +123,29 @@ describe('tokenCounter rules', () => {
   it('text mode: string or list of strings; invalid combinations throw', () => {
     expect(tokenCounter({ model: 'gpt-4o', text: 'hello world' })).toBe(countTokens('hello world', { model: 'gpt-4o' }));
     expect(tokenCounter({ model: 'gpt-4', text: ['hello', ' world'] })).toBe(countTokens('hello world'));
-    expect(() => tokenCounter({ model: 'gpt-4', text: 'x', messages: [] })).toThrow('text and messages cannot both be set');
-    expect(() => tokenCounter({ model: 'gpt-4', text: 'x', toolChoice: 'none' })).toThrow('tools or tool_choice cannot be set if using text');
-    expect(() => tokenCounter({ model: 'gpt-4' })).toThrow('Either text or messages must be provided');
-    expect(() => tokenCounter({ model: 'gpt-4', messages: [{ role: 'user', content: [{ type: 'video' }] }] })).toThrow('Invalid content item type');
+    const invalid = (options: object, message: string) => {
+      const err = (() => {
+        try {
+          tokenCounter(options as never);
+        } catch (e) {
+          return e as Error & { code?: string };
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(InvalidArgumentError);
+      expect([err?.code, err?.message]).toEqual([CODES.INVALID_ARGUMENT, message]);
+    };
+    invalid({ model: 'gpt-4', text: 'x', messages: [] },
+      'tokenCounter: messages: invalid value an array; accepted: nothing when text is set (text and messages cannot both be set)');
+    invalid({ model: 'gpt-4', text: 'x', toolChoice: 'none' }, 'tokenCounter: toolChoice: invalid value "none"; accepted: nothing when text is set');
+    invalid({ model: 'gpt-4' }, 'tokenCounter: messages: invalid value undefined; accepted: an array (or text)');
+    invalid({ model: 'gpt-4', messages: [{ role: 'user', content: [{ type: 'video' }] }] },
+      'tokenCounter: messages[0].content[0].type: invalid value "video"; accepted: text, image_url, thinking, redacted_thinking');
+    invalid({ model: 'gpt-4', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 1 }] }] },
+      'tokenCounter: messages[1].tool_calls[0]: invalid value an object; accepted: an object with a function key');
+    invalid({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x', detail: 'max' } }] }] },
+      'tokenCounter: messages[0].content[0].image_url.detail: invalid value "max"; accepted: low, high, auto');
+    invalid({ model: 7, text: 'x' }, 'tokenCounter: model: invalid value 7; accepted: a string');
     expect(tokenCounter({ model: 'gpt-4', messages: [{ role: 'user', content: [{ type: 'video' }] }], defaultTokenCount: 7 })).toBe(3 + 1 + 7 + 3);
   });
 });

@@ -61,8 +61,8 @@ describe('token worker pool', () => {
   });
 
   it('rejects non-string input with a TypeError naming the argument', async () => {
-    await expect(countTokensAsync(42 as unknown as string)).rejects.toThrow(/"text" argument must be of type string/);
-    await expect(countTokensBatch(['a', null as unknown as string])).rejects.toThrow(/"texts\[1\]" argument/);
+    await expect(countTokensAsync(42 as unknown as string)).rejects.toThrow('countTokensAsync: text: invalid value 42; accepted: a string');
+    await expect(countTokensBatch(['a', null as unknown as string])).rejects.toThrow(/texts\[1\]: invalid value null/);
     await expect(countTokensBatch('abc' as unknown as string[])).rejects.toThrow(TypeError);
   });
 

@@ -2,6 +2,8 @@
 // ties), but pieces longer than LONG_PIECE bytes go through a heap so a 1 MB run of one letter is
 // O(n log n) instead of O(n^2). Nothing here builds token arrays.
 
+import { flatCopy } from './memo';
+
 /** Rank table as shipped by gpt-tokenizer: index = rank, value = UTF-8 text or raw bytes. */
 export type RankTable = readonly (string | readonly number[] | undefined)[];
 
@@ -95,7 +97,7 @@ export class BpeCounter {
     if (cacheable) {
       // Dropping the whole map is cheaper than LRU bookkeeping and keeps memory bounded.
       if (this.#pieceCounts.size >= PIECE_CACHE_LIMIT) this.#pieceCounts = new Map();
-      this.#pieceCounts.set(piece, n);
+      this.#pieceCounts.set(flatCopy(piece), n);
     }
     return n;
   }

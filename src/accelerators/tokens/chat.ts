@@ -2,7 +2,8 @@
 // 3 tokens per message (+1 per name), every string field of a message counted, tool-call arguments,
 // 3 tokens of reply priming, tool definitions rendered the way OpenAI formats them, tool_choice, images.
 // Counts are exact (no extrapolation of long texts) and use OpenAI encodings for every model.
-import { countTokens, invalidArgument, type CountOptions } from './count';
+import { invalidArgument } from '../../errors';
+import { countTokens, type CountOptions } from './count';
 import { encodingForModel, type EncodingName } from './encodings';
 import { imageTokens, type ImageDetail } from './images';
 import { formatToolDefinitions } from './tools-format';
@@ -20,6 +21,8 @@ export interface TokenCounterOptions {
   /** Returned for a content list that cannot be counted, instead of throwing. */
   defaultTokenCount?: number;
 }
+
+const WHERE = 'tokenCounter';
 
 interface Params {
   perMessage: number;
@@ -45,21 +48,22 @@ function paramsFor(model: string | undefined): Params {
 }
 
 export function tokenCounter(options: TokenCounterOptions): number {
-  if (options === null || typeof options !== 'object') throw invalidArgument('The "options" argument must be an object');
+  if (options === null || typeof options !== 'object') invalidArgument(WHERE, options, 'an object');
   const { model, text, messages, tools, toolChoice } = options;
-  if (model !== undefined && typeof model !== 'string') throw invalidArgument('The "model" option must be of type string');
+  if (model !== undefined && typeof model !== 'string') invalidArgument(`${WHERE}: model`, model, 'a string');
   if (text !== undefined && text !== null && messages !== undefined && messages !== null) {
-    throw invalidArgument('text and messages cannot both be set');
+    invalidArgument(`${WHERE}: messages`, messages, 'nothing when text is set (text and messages cannot both be set)');
   }
   const params = paramsFor(model);
   if (text !== undefined && text !== null) {
-    if ((tools && tools.length > 0) || toolChoice) throw invalidArgument('tools or tool_choice cannot be set if using text');
+    if (tools && tools.length > 0) invalidArgument(`${WHERE}: tools`, tools, 'nothing when text is set');
+    if (toolChoice) invalidArgument(`${WHERE}: toolChoice`, toolChoice, 'nothing when text is set');
     if (Array.isArray(text)) return params.count(text.filter((t) => typeof t === 'string').join(''));
-    if (typeof text !== 'string') throw invalidArgument('The "text" option must be a string or an array of strings');
+    if (typeof text !== 'string') invalidArgument(`${WHERE}: text`, text, 'a string or an array of strings');
     return params.count(text);
   }
-  if (messages === undefined || messages === null) throw invalidArgument('Either text or messages must be provided');
-  if (!Array.isArray(messages)) throw invalidArgument('The "messages" option must be an array');
+  if (messages === undefined || messages === null) invalidArgument(`${WHERE}: messages`, messages, 'an array (or text)');
+  if (!Array.isArray(messages)) invalidArgument(`${WHERE}: messages`, messages, 'an array');
   let total = countMessages(params, messages, options);
   if (!options.countResponseTokens) {
     const hasSystem = messages.some((m) => m && m.role === 'system');
@@ -70,18 +74,20 @@ export function tokenCounter(options: TokenCounterOptions): number {
 
 function countMessages(params: Params, messages: readonly Record<string, unknown>[], options: TokenCounterOptions): number {
   let total = 0;
-  for (const message of messages) {
+  for (let m = 0; m < messages.length; m++) {
+    const message = messages[m];
     total += params.perMessage;
     if (message === null || typeof message !== 'object') continue;
     for (const key of Object.keys(message)) {
       const value = message[key];
       if (value === null || value === undefined) continue;
-      if (key === 'tool_calls' || key === 'function_call') total += countCallArguments(params, key, value);
+      const where = `${WHERE}: messages[${m}].${key}`;
+      if (key === 'tool_calls' || key === 'function_call') total += countCallArguments(params, key, value, where);
       else if (typeof value === 'string') {
         total += params.count(value);
         if (key === 'name') total += params.perName;
       } else if (key === 'content' && Array.isArray(value)) {
-        total += countContentList(params, value, options);
+        total += countContentList(params, value, options, where);
       }
       // Other keys (numbers, objects) are not part of the prompt text, as in Python.
     }
@@ -89,19 +95,21 @@ function countMessages(params: Params, messages: readonly Record<string, unknown
   return total;
 }
 
-function countCallArguments(params: Params, key: string, value: unknown): number {
+function countCallArguments(params: Params, key: string, value: unknown, where: string): number {
   if (key === 'tool_calls') {
-    if (!Array.isArray(value)) throw invalidArgument(`Unsupported type for key tool_calls`);
+    if (!Array.isArray(value)) invalidArgument(where, value, 'an array of tool calls');
     let total = 0;
-    for (const call of value as { function?: { arguments?: unknown } }[]) {
+    const calls = value as { function?: { arguments?: unknown } }[];
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i];
       if (!call || typeof call !== 'object' || !('function' in call)) {
-        throw invalidArgument('Unsupported tool call: must contain a function key');
+        invalidArgument(`${where}[${i}]`, call, 'an object with a function key');
       }
       total += params.count(stringify(call.function?.arguments ?? ''));
     }
     return total;
   }
-  if (typeof value !== 'object') throw invalidArgument('Unsupported type for key function_call');
+  if (typeof value !== 'object') invalidArgument(where, value, 'an object');
   return params.count(stringify((value as { arguments?: unknown }).arguments ?? ''));
 }
 
@@ -109,11 +117,12 @@ function stringify(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
 }
 
-function countContentList(params: Params, list: readonly unknown[], options: TokenCounterOptions): number {
+function countContentList(params: Params, list: readonly unknown[], options: TokenCounterOptions, where: string): number {
   const useDefault = options.useDefaultImageTokenCount === true;
   try {
     let total = 0;
-    for (const part of list) {
+    for (let i = 0; i < list.length; i++) {
+      const part = list[i];
       if (typeof part === 'string') {
         total += params.count(part);
         continue;
@@ -124,14 +133,14 @@ function countContentList(params: Params, list: readonly unknown[], options: Tok
           total += params.count(stringify(block.text ?? ''));
           break;
         case 'image_url':
-          total += countImageUrl(block.image_url, useDefault);
+          total += countImageUrl(block.image_url, useDefault, `${where}[${i}].image_url`);
           break;
         case 'thinking':
         case 'redacted_thinking':
           if (block.thinking) total += params.count(stringify(block.thinking));
           break;
         default:
-          throw invalidArgument(`Invalid content item type: ${String(block.type)}`);
+          invalidArgument(`${where}[${i}].type`, block.type, 'text, image_url, thinking, redacted_thinking');
       }
     }
     return total;
@@ -141,20 +150,20 @@ function countContentList(params: Params, list: readonly unknown[], options: Tok
   }
 }
 
-function countImageUrl(imageUrl: unknown, useDefault: boolean): number {
+function countImageUrl(imageUrl: unknown, useDefault: boolean, where: string): number {
   if (typeof imageUrl === 'string') {
-    if (!imageUrl.trim()) throw invalidArgument('Empty image_url string is not valid.');
+    if (!imageUrl.trim()) invalidArgument(where, imageUrl, 'a non-empty URL');
     return imageTokens(imageUrl, 'auto', useDefault);
   }
   if (imageUrl && typeof imageUrl === 'object') {
     const { url, detail = 'auto' } = imageUrl as { url?: unknown; detail?: unknown };
     if (detail !== 'low' && detail !== 'high' && detail !== 'auto') {
-      throw invalidArgument(`Invalid detail value: ${String(detail)}. Expected 'low', 'high', or 'auto'.`);
+      invalidArgument(`${where}.detail`, detail, 'low, high, auto');
     }
-    if (typeof url !== 'string' || !url) throw invalidArgument("Missing required key 'url' in image_url dict.");
+    if (typeof url !== 'string' || !url) invalidArgument(`${where}.url`, url, 'a non-empty string');
     return imageTokens(url, detail as ImageDetail, useDefault);
   }
-  throw invalidArgument('Invalid image_url type. Expected str or dict with \'url\' field.');
+  return invalidArgument(where, imageUrl, "a URL string or an object with a 'url' field");
 }
 
 function countExtra(

@@ -1,6 +1,7 @@
 // The synchronous counting API: exact tiktoken counts, special-token strings counted as ordinary text
 // (tiktoken's `encode(text, [], [])`), memoised.
 import { encodingForModel, ENCODINGS, getCounter, isEncodingName, type EncodingName } from './encodings';
+import { CODES, invalidArgument } from '../../errors';
 import { TokenMemo, type TokenCacheOptions, type TokenCacheStats } from './memo';
 
 export interface CountOptions {
@@ -9,41 +10,24 @@ export interface CountOptions {
   encoding?: EncodingName;
 }
 
-export const INVALID_ARGUMENT = 'FAST_LITELLM_INVALID_ARGUMENT';
+export const INVALID_ARGUMENT = CODES.INVALID_ARGUMENT;
 
 const memo = new TokenMemo();
 
-export function invalidArgument(message: string, Ctor: typeof TypeError | typeof RangeError = TypeError): Error {
-  const err = new Ctor(message) as Error & { code: string };
-  err.code = INVALID_ARGUMENT;
-  return err;
+/** `where` names the public function, e.g. 'countTokens'; `name` the argument or option. */
+export function assertText(text: unknown, where: string, name = 'text'): asserts text is string {
+  if (typeof text !== 'string') invalidArgument(`${where}: ${name}`, text, 'a string');
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `type ${typeof value}`;
-}
-
-export function assertText(text: unknown, name = 'text'): asserts text is string {
-  if (typeof text !== 'string') {
-    throw invalidArgument(`The "${name}" argument must be of type string. Received ${describe(text)}`);
-  }
-}
-
-export function resolveEncoding(options: CountOptions | undefined): EncodingName {
+export function resolveEncoding(options: CountOptions | undefined, where: string): EncodingName {
   if (options === undefined || options === null) return 'cl100k_base';
-  if (typeof options !== 'object') throw invalidArgument('The "options" argument must be an object');
+  if (typeof options !== 'object') invalidArgument(`${where}: options`, options, 'an object');
   const { encoding, model } = options;
   if (encoding !== undefined) {
-    if (!isEncodingName(encoding)) {
-      throw invalidArgument(`The "encoding" option must be one of ${ENCODINGS.join(', ')}. Received ${String(encoding)}`, RangeError);
-    }
+    if (!isEncodingName(encoding)) invalidArgument(`${where}: options.encoding`, encoding, ENCODINGS.join(', '));
     return encoding;
   }
-  if (model !== undefined && typeof model !== 'string') {
-    throw invalidArgument(`The "model" option must be of type string. Received ${describe(model)}`);
-  }
+  if (model !== undefined && typeof model !== 'string') invalidArgument(`${where}: options.model`, model, 'a string');
   return encodingForModel(model);
 }
 
@@ -66,8 +50,8 @@ export function countUncached(text: string, encoding: EncodingName): number {
 
 /** Exact token count of `text`, equal to tiktoken's `encode(text, [], []).length`. */
 export function countTokens(text: string, options?: CountOptions): number {
-  assertText(text);
-  const encoding = resolveEncoding(options);
+  assertText(text, 'countTokens');
+  const encoding = resolveEncoding(options, 'countTokens');
   if (text.length === 0) return 0;
   return memo.get(encoding, text, (t) => countUncached(t, encoding));
 }

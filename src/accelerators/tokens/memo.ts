@@ -1,7 +1,9 @@
 // Bounded memo of text -> token count, so counting the same prompt again (Ollama recounts the whole
 // prompt for every streamed chunk, chats resend their history) is one Map lookup. The key is the
 // text itself: V8 caches a string's hash in the string, so a prompt object seen before costs O(1),
-// and an equal copy costs one hash pass, far less than tokenizing it. Bounded by the bytes the keys hold.
+// and an equal copy costs one hash pass, far less than tokenizing it. Bounded by the bytes the keys hold:
+// keys are stored as flat copies, since a slice (`doc.slice(0, 200)`) would keep its whole parent alive.
+import { invalidArgument, outOfRange } from '../../errors';
 
 export interface TokenCacheStats {
   hits: number;
@@ -36,18 +38,15 @@ export class TokenMemo {
   #evictions = 0;
 
   configure(options: TokenCacheOptions): void {
-    if (options.maxBytes !== undefined) {
-      if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0) {
-        throw new RangeError('The "maxBytes" option must be a non-negative integer');
+    if (options === null || typeof options !== 'object') invalidArgument('configureTokenCache: options', options, 'an object');
+    for (const key of ['maxBytes', 'minChars'] as const) {
+      const value = options[key];
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+        outOfRange(`configureTokenCache: ${key}`, value, 'an integer >= 0');
       }
-      this.#maxBytes = options.maxBytes;
     }
-    if (options.minChars !== undefined) {
-      if (!Number.isSafeInteger(options.minChars) || options.minChars < 0) {
-        throw new RangeError('The "minChars" option must be a non-negative integer');
-      }
-      this.#minChars = options.minChars;
-    }
+    if (options.maxBytes !== undefined) this.#maxBytes = options.maxBytes;
+    if (options.minChars !== undefined) this.#minChars = options.minChars;
     this.#evict();
   }
 
@@ -79,7 +78,7 @@ export class TokenMemo {
     if (map.has(text)) return;
     const size = text.length * 2 + ENTRY_OVERHEAD;
     if (size > this.#maxBytes) return;
-    map.set(text, n);
+    map.set(flatCopy(text), n);
     this.#bytes += size;
     this.#entries++;
     if (this.#bytes > this.#maxBytes) this.#evict();
@@ -108,7 +107,7 @@ export class TokenMemo {
     const n = count(text);
     const size = text.length * 2 + ENTRY_OVERHEAD;
     if (size <= this.#maxBytes) {
-      map.set(text, n);
+      map.set(flatCopy(text), n);
       this.#bytes += size;
       this.#entries++;
       if (this.#bytes > this.#maxBytes) this.#evict();
@@ -153,4 +152,12 @@ export class TokenMemo {
       evictions: this.#evictions,
     };
   }
+}
+
+/**
+ * A copy of `text` that shares no memory with any other string. V8 makes a slice of 13+ characters a
+ * view into its parent; concatenating and slicing again flattens the text into a fresh string first.
+ */
+export function flatCopy(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }

@@ -1,15 +1,14 @@
 // Async counting on a piscina worker pool, for texts big enough that counting them inline would
 // stall the event loop. Below the crossover everything is counted inline (a worker round trip costs
-// ~50-100 µs plus copying the text). The pool starts on first need, is sized to the machine, heals
-// (piscina replaces a dead worker), and never holds the process open: idle workers are unref'd by
-// piscina, and closeTokenPool() ends them.
+// ~50-100 µs plus copying the text). The pool starts on first need, is sized to the machine, and is
+// safe to lose (worker-pool.ts): whatever happens to the workers, every call resolves with exact counts.
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import type PiscinaType from 'piscina';
-import { assertText, countTokens, countUncached, invalidArgument, resolveEncoding, tokenMemo, type CountOptions } from './count';
+import { invalidArgument, outOfRange } from '../../errors';
+import { assertText, countTokens, countUncached, resolveEncoding, tokenMemo, type CountOptions } from './count';
 import type { EncodingName } from './encodings';
 import { splitPoints } from './split';
 import type { CountTask } from './worker';
+import { WorkerPool, type WorkerPoolCounters } from './worker-pool';
 
 export interface TokenPoolOptions {
   /** Texts (or batches) with fewer UTF-16 units than this are counted inline. Default 32768 (~8k tokens). */
@@ -18,87 +17,60 @@ export interface TokenPoolOptions {
   maxThreads?: number;
   /** Idle worker lifetime in ms. Default 30000. */
   idleTimeoutMs?: number;
+  /** A task not answered in this many ms (plus 1 ms per 4096 characters) is counted inline. Default 5000. */
+  taskTimeoutMs?: number;
 }
 
-export interface TokenPoolStats {
+export interface TokenPoolStats extends WorkerPoolCounters {
   started: boolean;
   threads: number;
   inline: number;
-  offloaded: number;
-  retries: number;
-  inlineFallbacks: number;
 }
 
 export const TOKEN_POOL_DEFAULTS = Object.freeze({
   inlineBelowChars: 32 * 1024,
   maxThreads: Math.max(1, Math.min(availableParallelism() - 1, 4)),
   idleTimeoutMs: 30_000,
+  taskTimeoutMs: 5_000,
 });
 
 /** Size of the parts a long text is cut into for the workers (see split.ts). */
 const PART_CHARS = 256 * 1024;
-const settings: { inlineBelowChars: number; maxThreads: number; idleTimeoutMs: number } = { ...TOKEN_POOL_DEFAULTS };
-const stats = { inline: 0, offloaded: 0, retries: 0, inlineFallbacks: 0 };
-let pool: PiscinaType<CountTask, number[]> | undefined;
+const settings: Required<TokenPoolOptions> = { ...TOKEN_POOL_DEFAULTS };
+let inlineCounts = 0;
+let workers: WorkerPool | undefined;
+/** Counters of pools closed since the process started, so the stats stay cumulative. */
+const closed: WorkerPoolCounters = { offloaded: 0, retries: 0, timeouts: 0, poolErrors: 0, inlineFallbacks: 0 };
 
 export function configureTokenPool(options: TokenPoolOptions): void {
-  for (const key of ['inlineBelowChars', 'maxThreads', 'idleTimeoutMs'] as const) {
+  if (options === null || typeof options !== 'object') invalidArgument('configureTokenPool: options', options, 'an object');
+  const keys = ['inlineBelowChars', 'maxThreads', 'idleTimeoutMs', 'taskTimeoutMs'] as const;
+  for (const key of keys) {
     const value = options[key];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < (key === 'maxThreads' ? 1 : 0)) {
-      throw invalidArgument(`The "${key}" option must be a ${key === 'maxThreads' ? 'positive' : 'non-negative'} integer`, RangeError);
+    const min = key === 'maxThreads' || key === 'taskTimeoutMs' ? 1 : 0;
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+      outOfRange(`configureTokenPool: ${key}`, value, `an integer >= ${min}`);
     }
-    settings[key] = value;
   }
+  for (const key of keys) settings[key] = options[key] ?? settings[key];
 }
 
-function workerOptions(): { filename: string; execArgv?: string[] } {
-  // From src (vitest, tsx) this file is .ts and the worker must be loaded through tsx; from dist it is .js.
-  const ext = path.extname(__filename);
-  const filename = path.join(__dirname, `worker${ext}`);
-  if (ext !== '.ts') return { filename };
-  return { filename, execArgv: [...process.execArgv, '--require', require.resolve('tsx/cjs')] };
+function pool(): WorkerPool {
+  return (workers ??= new WorkerPool(settings));
 }
 
-function getPool(): PiscinaType<CountTask, number[]> {
-  if (pool === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Piscina } = require('piscina') as typeof import('piscina');
-    pool = new Piscina<CountTask, number[]>({
-      ...workerOptions(),
-      name: 'default',
-      minThreads: 0,
-      maxThreads: settings.maxThreads,
-      idleTimeout: settings.idleTimeoutMs,
-      // Workers only count; no need for atomics wake-ups that keep a thread spinning.
-      atomics: 'disabled',
-    });
-  }
-  return pool;
-}
-
-/** Run one task; if the worker dies or the task fails, retry once, then count inline: never lose a count. */
+/** Counts from a worker, or inline when the workers cannot give them: never an error, never pending. */
 async function runTask(task: CountTask): Promise<number[]> {
-  stats.offloaded++;
-  try {
-    return await getPool().run(task);
-  } catch {
-    stats.retries++;
-    try {
-      return await getPool().run(task);
-    } catch {
-      stats.inlineFallbacks++;
-      return task.texts.map((t) => countUncached(t, task.encoding));
-    }
-  }
+  const counts = await pool().run(task);
+  return counts ?? task.texts.map((t) => countUncached(t, task.encoding));
 }
 
 /** Count one text; large texts are counted on a worker so the event loop stays free. */
 export async function countTokensAsync(text: string, options?: CountOptions): Promise<number> {
-  assertText(text);
-  const encoding = resolveEncoding(options);
+  assertText(text, 'countTokensAsync');
+  const encoding = resolveEncoding(options, 'countTokensAsync');
   if (text.length < settings.inlineBelowChars) {
-    stats.inline++;
+    inlineCounts++;
     return countTokens(text, { encoding });
   }
   const memo = tokenMemo();
@@ -119,9 +91,10 @@ export async function countTokensAsync(text: string, options?: CountOptions): Pr
 
 /** Count many texts; memo hits and small batches inline, the rest spread over the workers. */
 export async function countTokensBatch(texts: readonly string[], options?: CountOptions): Promise<number[]> {
-  if (!Array.isArray(texts)) throw invalidArgument('The "texts" argument must be an array of strings');
-  texts.forEach((t, i) => assertText(t, `texts[${i}]`));
-  const encoding = resolveEncoding(options);
+  if (!Array.isArray(texts)) invalidArgument('countTokensBatch: texts', texts, 'an array of strings');
+  // An index loop, not forEach: forEach skips the holes of a sparse array.
+  for (let i = 0; i < texts.length; i++) assertText(texts[i], 'countTokensBatch', `texts[${i}]`);
+  const encoding = resolveEncoding(options, 'countTokensBatch');
   const out = new Array<number>(texts.length);
   const memo = tokenMemo();
   const pending: number[] = [];
@@ -135,7 +108,7 @@ export async function countTokensBatch(texts: readonly string[], options?: Count
     }
   }
   if (pendingChars < settings.inlineBelowChars) {
-    stats.inline++;
+    inlineCounts++;
     for (const i of pending) out[i] = storeCount(encoding, texts[i], countUncached(texts[i], encoding));
     return out;
   }
@@ -175,16 +148,22 @@ function split(indices: number[], texts: readonly string[], totalChars: number):
 
 /** Stop the workers. The next async count starts a fresh pool. */
 export async function closeTokenPool(): Promise<void> {
-  const current = pool;
-  pool = undefined;
-  if (current) await current.destroy();
+  const current = workers;
+  workers = undefined;
+  if (current === undefined) return;
+  for (const key of Object.keys(closed) as (keyof WorkerPoolCounters)[]) closed[key] += current.counters[key];
+  await current.close();
 }
 
 export function getTokenPoolStats(): TokenPoolStats {
-  return { started: pool !== undefined, threads: pool?.threads.length ?? 0, ...stats };
+  const live = workers?.counters;
+  const counters = Object.fromEntries(
+    (Object.keys(closed) as (keyof WorkerPoolCounters)[]).map((key) => [key, closed[key] + (live?.[key] ?? 0)]),
+  ) as unknown as WorkerPoolCounters;
+  return { started: workers?.started ?? false, threads: workers?.threads.length ?? 0, inline: inlineCounts, ...counters };
 }
 
 /** For tests: the live worker threads (to kill one mid-batch). */
 export function tokenPoolThreadsForTests(): import('node:worker_threads').Worker[] {
-  return pool?.threads ?? [];
+  return workers?.threads ?? [];
 }
