@@ -107,9 +107,10 @@ async function setup(ctx: RowContext): Promise<Setup> {
     mock = await startMockChild(ROOT);
     url = mock.url;
   }
-  // Applied before litellm (and the openai SDK under it) load, as the register hook does: the SDK's
-  // client classes then extend the patched APIClient, whichever export the app builds them from.
-  applyAcceleration({ features: { connection_pooling: 'off', streaming: 'off' } });
+  // Applied with the features on before litellm (and the SDKs under it) load, as the register hook
+  // does: the handlers that call the global fetch are compiled with the pooled binding then, and
+  // each side below turns the features on or off per call.
+  applyAcceleration({ features: { connection_pooling: 'on', streaming: 'on' } });
   const litellm = require('litellm');
   // litellm's OpenAI embedding handler passes no base URL to the SDK, which then reads this.
   process.env.OPENAI_BASE_URL = `${url}/v1`;
@@ -235,8 +236,12 @@ function row(sc: Scenario): BenchRow {
         flags(false);
         const plain = normalize(await sc.sample(s));
         flags(true);
+        const served = () => getPoolStats().find((p) => p.origin === s.url)?.requests ?? 0;
+        const before = served();
         const fast = normalize(await sc.sample(s));
         if (!isDeepStrictEqual(plain, fast)) throw new Error(`pool.${sc.key}: shimmed result differs from plain litellm`);
+        // A shimmed side that never reached the pooled transport would time the original twice.
+        if (served() === before) throw new Error(`pool.${sc.key}: the shimmed call did not go through the pooled transport`);
         // Quick cells of 400 ms let single c=1 cells swing to 0.87x in CI (1.2x-2x otherwise): 800 ms.
         const ms = ctx.quick ? 800 : 1500;
         const out: CustomResult[] = [];
