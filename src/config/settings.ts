@@ -1,0 +1,197 @@
+import { ALGORITHMS, DEFAULTS as LIMITER, LIMIT_RANGES, defaultKeyPrefix } from '../accelerators/ratelimit/options';
+import { POOL_DEFAULTS } from '../accelerators/pool/dispatchers';
+import { TOKEN_CACHE_DEFAULTS } from '../accelerators/tokens/memo';
+import { ConfigError } from '../errors';
+import {
+  MAX_TIMER_MS, bool, bytesText, featureMode, filePath, int, kept, limitsByName, oneOf, redisUrl, text,
+  type Parser,
+} from './parsers';
+import { FEATURES, FEATURE_ENV, type Config, type FeatureName, type LitellmSections } from './types';
+
+// The settings table: one row per setting. It drives the environment, the config file (JSON or YAML),
+// applyAcceleration() options, the ESM entry and the README table (scripts/settings-table.mjs).
+// A new setting is a new row (and its field in types.ts); nothing else changes.
+
+export type SectionName = 'general' | 'features' | 'tokens' | 'pool' | 'rateLimit' | 'litellm';
+
+/** README headings, in the order the README shows them, each with an optional sentence under it. */
+export const SECTIONS: Readonly<Record<SectionName, { title: string; note?: string }>> = Object.freeze({
+  general: { title: 'General' },
+  features: { title: 'Features', note: 'Each feature: `on`, `off`, `shadow` or `rollout:N`, as described above.' },
+  tokens: { title: 'Token counting' },
+  pool: { title: 'Connection pooling' },
+  rateLimit: { title: 'Rate limiting' },
+  litellm: {
+    title: 'LiteLLM proxy config sections',
+    note: 'Accepted in the config file so that one LiteLLM proxy `config.yaml` can serve both; kept as given ' +
+      '(in `Config.litellm`), with no effect yet.',
+  },
+});
+
+/** The type of the Config field at a dot-separated path (never: no such field). */
+export type ValueAt<P extends string> = P extends `${infer A}.${infer B}`
+  ? A extends keyof Config ? B extends keyof Config[A] ? Config[A][B] : never : never
+  : P extends keyof Config ? Config[P] : never;
+
+export interface Setting<T = unknown> {
+  /** Where the value lands in Config, dot-separated. */
+  readonly path: string;
+  readonly env?: string;
+  /** Key path in the config file and in applyAcceleration() options; default: `path`; null: environment only. */
+  readonly key?: string | null;
+  readonly parser: Parser<T>;
+  /** Value when nothing sets it; absent: unset. */
+  readonly default?: T;
+  /** The value when nothing sets it, computed from the other settings (after they are all read). */
+  readonly derive?: (cfg: Config) => T;
+  /** Setting this (to a non-empty value) turns that feature on, unless its mode is set too. */
+  readonly enables?: FeatureName;
+  readonly help: string;
+  readonly section: SectionName;
+  /** Said after the default in the README when a rule changes it. */
+  readonly defaultNote?: string;
+}
+
+/** A row whose path, parser and default are checked against Config. */
+function row<P extends string>(s: Setting<ValueAt<P>> & { path: P }): Setting {
+  return s as Setting;
+}
+
+const FEATURE_HELP: Record<FeatureName, string> = {
+  token_counting: "litellm's token counting (`countTokens`, `toUsage`) by the exact fast counter",
+  rate_limiting: 'rpm, tpm and parallel limits around `completion()` and `embedding()`',
+  connection_pooling: 'pooled HTTP (undici) under the SDK clients litellm builds',
+  streaming: 'the streaming fast path (SSE and NDJSON decoding)',
+  handler_lookup: "litellm's model-to-handler lookup without a RegExp per call",
+  lazy_loading: "litellm's provider SDKs and encoder load on first use; `on` or `off`, read when litellm loads",
+};
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function apiKeyName(name: string, where: string): string {
+  if (!SHA256_HEX.test(name)) {
+    // Never echo the name: it may be the key itself.
+    throw new ConfigError(`${where}: invalid key (not a sha256 hex digest); accepted: the sha256 hex digest of the API key (64 hex characters), never the key itself`);
+  }
+  return `${name.slice(0, 8)}…`;
+}
+
+const LITELLM_HELP: Record<keyof LitellmSections, string> = {
+  model_list: 'deployments by `model_name`',
+  router_settings: "the Router's settings",
+  litellm_settings: 'litellm module settings',
+  general_settings: "the proxy server's settings",
+  environment_variables: 'variables the proxy sets',
+  include: 'other files the proxy merges in',
+  credential_list: 'named credentials',
+  guardrails: 'guardrails',
+  mcp_servers: 'MCP servers',
+  callback_settings: 'callback settings',
+};
+
+export const SETTINGS: readonly Setting[] = Object.freeze([
+  row({
+    path: 'source.file', env: 'FAST_LITELLM_CONFIG', key: null, parser: filePath, section: 'general',
+    help: 'config file: JSON, or YAML by extension (`.yaml`, `.yml`); the environment wins over it',
+  }),
+  row({
+    path: 'disabled', env: 'FAST_LITELLM_DISABLE', parser: bool, default: false, section: 'general',
+    help: 'turns every feature off',
+  }),
+  row({
+    path: 'errorThreshold', env: 'FAST_LITELLM_ERROR_THRESHOLD', parser: int({ min: 1 }), default: 10, section: 'general',
+    help: 'errors of the accelerated path before a feature turns itself off',
+  }),
+  row({
+    path: 'logLevel', env: 'FAST_LITELLM_LOG_LEVEL', parser: oneOf(['silent', 'warn', 'info', 'debug']), default: 'warn',
+    section: 'general', help: 'what fast-litellm writes to stderr',
+  }),
+  row({
+    path: 'esmHook', env: 'FAST_LITELLM_ESM_HOOK', parser: oneOf(['auto', 'on', 'off']), default: 'auto', section: 'general',
+    help: 'hook ESM imports too (import-in-the-middle); `auto`: when started with `--import`',
+  }),
+  ...FEATURES.map((f) => row({
+    path: `features.${f}`, env: FEATURE_ENV[f], parser: featureMode, section: 'features', help: FEATURE_HELP[f],
+    // Rate limiting only makes sense once limits exist: the limit rows turn it on.
+    default: { mode: f === 'rate_limiting' ? 'off' : 'on' },
+    defaultNote: f === 'rate_limiting' ? 'on when any limit is set' : undefined,
+  })),
+  row({
+    path: 'tokens.cacheBytes', env: 'FAST_LITELLM_TOKEN_CACHE_BYTES', parser: int({ min: 0 }, bytesText),
+    default: TOKEN_CACHE_DEFAULTS.maxBytes, section: 'tokens', help: 'budget of the token-count memo; 0 disables it',
+  }),
+  row({
+    path: 'tokens.workers', env: 'FAST_LITELLM_TOKEN_WORKERS', parser: int({ min: 0, max: 64 }), default: 0,
+    section: 'tokens', help: 'worker threads for large counts; 0: chosen from the cores',
+  }),
+  row({
+    path: 'tokens.workerThreshold', parser: int({ min: 0 }), default: 0, section: 'tokens',
+    help: 'characters from which a count goes to a worker; 0: the measured default',
+  }),
+  row({
+    path: 'pool.maxConnections', env: 'FAST_LITELLM_MAX_CONNECTIONS', parser: int({ min: 1, max: 65536 }),
+    default: POOL_DEFAULTS.connections, section: 'pool', help: 'sockets per origin',
+  }),
+  row({
+    path: 'pool.keepAliveTimeoutMs', parser: int({ min: 1, max: MAX_TIMER_MS }), default: POOL_DEFAULTS.keepAliveTimeout,
+    section: 'pool', help: 'ms an idle pooled socket stays open (unless the server says less)',
+  }),
+  row({
+    path: 'rateLimit.rpm', env: 'FAST_LITELLM_RPM', parser: int(LIMIT_RANGES.rpm), enables: 'rate_limiting',
+    section: 'rateLimit', help: 'requests per minute, per model and API key',
+  }),
+  row({
+    path: 'rateLimit.tpm', env: 'FAST_LITELLM_TPM', parser: int(LIMIT_RANGES.tpm), enables: 'rate_limiting',
+    section: 'rateLimit', help: 'tokens per minute, per model and API key',
+  }),
+  row({
+    path: 'rateLimit.maxParallel', env: 'FAST_LITELLM_MAX_PARALLEL', parser: int(LIMIT_RANGES.maxParallel),
+    enables: 'rate_limiting', section: 'rateLimit', help: 'calls in flight, per model and API key',
+  }),
+  row({
+    path: 'rateLimit.models', parser: limitsByName(LIMIT_RANGES, 'model names'), default: Object.create(null),
+    enables: 'rate_limiting', section: 'rateLimit', help: 'limits per model name, any API key',
+  }),
+  row({
+    path: 'rateLimit.apiKeys', parser: limitsByName(LIMIT_RANGES, 'sha256 hex digests of API keys', apiKeyName),
+    default: Object.create(null), enables: 'rate_limiting', section: 'rateLimit',
+    help: 'limits per API key (named by its sha256 hex digest), any model',
+  }),
+  row({
+    path: 'rateLimit.redisUrl', env: 'FAST_LITELLM_REDIS_URL', parser: redisUrl, section: 'rateLimit',
+    help: 'share the limits across processes through Redis (else in memory)',
+  }),
+  row({
+    path: 'rateLimit.onLimit', env: 'FAST_LITELLM_ON_LIMIT', parser: oneOf(['error', 'wait']), default: 'error',
+    section: 'rateLimit', help: 'over a limit: throw `RateLimitError`, or wait up to `maxWaitMs`',
+  }),
+  row({
+    path: 'rateLimit.maxWaitMs', parser: int(LIMIT_RANGES.maxWaitMs), default: LIMITER.maxWaitMs, section: 'rateLimit',
+    help: 'longest wait in ms with `onLimit` `wait`',
+  }),
+  row({
+    path: 'rateLimit.algorithm', env: 'FAST_LITELLM_RATE_LIMIT_ALGORITHM', parser: oneOf(ALGORITHMS),
+    default: LIMITER.algorithm, section: 'rateLimit', help: 'how a window is counted',
+  }),
+  row({
+    path: 'rateLimit.failMode', env: 'FAST_LITELLM_RATE_LIMIT_FAIL_MODE', parser: oneOf(['open', 'closed']),
+    default: LIMITER.failMode, section: 'rateLimit', help: 'Redis unreachable: admit (`open`) or deny (`closed`)',
+  }),
+  row({
+    path: 'rateLimit.redisTimeoutMs', parser: int(LIMIT_RANGES.redisTimeoutMs), default: LIMITER.redisTimeoutMs,
+    section: 'rateLimit', help: 'ms a Redis command may take before Redis counts as unreachable',
+  }),
+  row({
+    path: 'rateLimit.keyLayout', parser: oneOf(['fast-litellm', 'litellm-proxy']), default: LIMITER.keyLayout,
+    section: 'rateLimit', help: "Redis key names: ours, or a LiteLLM proxy's (to share its counters)",
+  }),
+  row({
+    path: 'rateLimit.keyPrefix', parser: text, default: LIMITER.keyPrefix, section: 'rateLimit',
+    derive: (cfg) => defaultKeyPrefix(cfg.rateLimit.keyLayout), defaultNote: 'none with `keyLayout` `litellm-proxy`',
+    help: 'prefix of every Redis key',
+  }),
+  ...(Object.keys(LITELLM_HELP) as (keyof LitellmSections)[]).map((k) => row({
+    path: `litellm.${k}`, key: k, parser: kept, section: 'litellm',
+    help: LITELLM_HELP[k],
+  })),
+]);
