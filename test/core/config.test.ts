@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, ConfigError, SETTINGS, loadConfig, withOptions } from '../../src/config';
+import { DEFAULTS, ConfigError, SETTINGS, loadConfig, withOptions, type ConfigOptions } from '../../src/config';
 import { DEFAULTS as LIMITER } from '../../src/accelerators/ratelimit/options';
 import { POOL_DEFAULTS } from '../../src/accelerators/pool/dispatchers';
 import { TOKEN_CACHE_DEFAULTS } from '../../src/accelerators/tokens/memo';
@@ -173,9 +173,10 @@ describe('withOptions (applyAcceleration options)', () => {
     [{ errorThreshold: 1.5 }, 'applyAcceleration: errorThreshold: invalid value 1.5'],
     [{ features: 'on' }, 'applyAcceleration: features: invalid value "on"; accepted: an object with token_counting'],
     [{ rateLimit: { maxParallel: 70_000 } }, 'applyAcceleration: rateLimit.maxParallel: invalid value 70000; accepted: an integer from 1 to 65535'],
-  ])('refuses %j', (options, message) => {
-    expect(() => withOptions(loadConfig({}), options)).toThrowError(ConfigError);
-    expect(() => withOptions(loadConfig({}), options)).toThrowError(message);
+  ] as [unknown, string][])('refuses %j', (options, message) => {
+    // Options come from JavaScript callers too: whatever their type says, the table checks them.
+    expect(() => withOptions(loadConfig({}), options as ConfigOptions)).toThrowError(ConfigError);
+    expect(() => withOptions(loadConfig({}), options as ConfigOptions)).toThrowError(message);
   });
 
   it('limits given in code turn rate limiting on, unless its mode is given too', () => {
