@@ -2,19 +2,28 @@
 // @anthropic-ai/sdk 0.6 reads no ANTHROPIC_BASE_URL: the only way to point it at a mock or a gateway
 // is to redirect the SDK's default base URL. Used by tests and the profiler (`--via litellm`).
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageDirs } from '../shims/loader';
 
 const DEFAULT_BASE = 'https://api.anthropic.com';
 const STORE = Symbol('fastLitellmBaseUrl');
 
-/** The @anthropic-ai/sdk class litellm itself resolves, or undefined when it is not installed. */
+/**
+ * The @anthropic-ai/sdk class litellm itself resolves: from the litellm the shim's hooks saw load,
+ * else the app's (from the working directory), else the one next to this package.
+ */
 function anthropicClass(): any {
-  try {
-    const req = createRequire(__filename);
-    const fromLitellm = createRequire(req.resolve('litellm/package.json'));
-    return fromLitellm('@anthropic-ai/sdk');
-  } catch {
-    return undefined;
+  const seen = packageDirs('litellm').map((dir) => join(dir, 'package.json'));
+  for (const from of [...seen, join(process.cwd(), 'package.json'), __filename]) {
+    try {
+      const req = createRequire(from);
+      const litellm = from.endsWith(`${join('litellm', 'package.json')}`) ? from : req.resolve('litellm/package.json');
+      return createRequire(litellm)('@anthropic-ai/sdk');
+    } catch {
+      // try the next place
+    }
   }
+  return undefined;
 }
 
 /**

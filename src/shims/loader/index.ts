@@ -1,4 +1,5 @@
 import Module from 'node:module';
+import { sep } from 'node:path';
 import { warnOnce } from '../../log';
 import type { PatchTable, RowStatus } from '../types';
 import { installDefer } from './defer';
@@ -36,6 +37,12 @@ export function registerTable(table: PatchTable): void {
 
 export function isActive(): boolean {
   return state.active;
+}
+
+/** Root folders of the copies of `pkg` the hooks have seen load (a monorepo may hold several). */
+export function packageDirs(pkg: string): string[] {
+  const tail = `${sep}node_modules${sep}${pkg.split('/').join(sep)}`;
+  return [...state.packages.keys()].filter((dir) => dir.endsWith(tail));
 }
 
 export function getPatchStatus(): RowStatus[] {
