@@ -75,15 +75,17 @@ describe('createPooledFetch', () => {
     expect(JSON.parse(Buffer.concat(parts2).toString()).method).toBe('GET');
   });
 
-  it('hands redirects, credentials in URLs and Request objects to the fallback', async () => {
+  it('follows redirects itself; hands credentials in URLs and Request objects to the fallback', async () => {
     calls.length = 0;
     const r = await pooled(`${base}/redirect`);
     expect((await r.json()).url).toBe('/echo?from=redirect');
-    expect(calls).toEqual([`${base}/redirect`]);
+    expect(r.url).toBe(`${base}/echo?from=redirect`);
+    expect(r.redirected).toBe(true);
+    expect(calls).toEqual([]);
     await expect(pooled(`http://u:p@127.0.0.1:1/`)).rejects.toThrow(TypeError);
     const req = new Request(`${base}/echo`);
     expect((await pooled(req)).status).toBe(200);
-    expect(calls.length).toBe(3);
+    expect(calls.length).toBe(2);
   });
 
   it('a body cut mid-way rejects like fetch (TypeError terminated); refused connections like fetch', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { invalidArgument, outOfRange } from '../../errors';
 
 /**
  * Cache key for an SDK client: provider, base URL and a SHA-256 of the API key. The key itself
@@ -15,7 +16,8 @@ export class ClientCache<T> {
   #map = new Map<string, T>();
 
   constructor(max = 64) {
-    if (!Number.isInteger(max) || max < 1) throw new TypeError('client cache max must be an integer >= 1');
+    if (typeof max !== 'number') invalidArgument('ClientCache: max', max, 'an integer >= 1');
+    if (!Number.isInteger(max) || max < 1) outOfRange('ClientCache: max', max, 'an integer >= 1');
     this.max = max;
   }
 

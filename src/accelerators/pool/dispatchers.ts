@@ -1,4 +1,5 @@
 import type { Pool } from 'undici';
+import { invalidArgument, outOfRange } from '../../errors';
 
 // undici costs ~80 ms to load: pay it on the first pooled request, not at startup.
 let PoolClass: typeof Pool | undefined;
@@ -53,15 +54,30 @@ interface Entry {
   disconnects: number;
 }
 
+const MAX_TIMER_MS = 0x7fff_ffff;
+
+/**
+ * What undici and Node's timers accept, so a value the config lets through never fails later, at the
+ * first request (undici refuses a keep-alive of 0; a timer over 2^31-1 ms fires after 1 ms).
+ */
+export const POOL_RANGES: Readonly<Record<keyof PoolOptions, { min: number; max: number }>> = Object.freeze({
+  connections: { min: 1, max: 65_536 },
+  keepAliveTimeout: { min: 1, max: MAX_TIMER_MS },
+  keepAliveMaxTimeout: { min: 1, max: MAX_TIMER_MS },
+  headersTimeout: { min: 0, max: MAX_TIMER_MS },
+  bodyTimeout: { min: 0, max: MAX_TIMER_MS },
+});
+
 export function checkPoolOptions(options: Partial<PoolOptions> = {}): PoolOptions {
+  if (options === null || typeof options !== 'object') invalidArgument('DispatcherRegistry: options', options, 'an object');
   const out = { ...POOL_DEFAULTS };
   for (const key of Object.keys(POOL_DEFAULTS) as (keyof PoolOptions)[]) {
-    const v = options[key];
+    const v: unknown = options[key];
     if (v === undefined) continue;
-    const min = key === 'connections' ? 1 : 0;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new TypeError(`pool option ${key} must be an integer >= ${min}`);
-    }
+    const { min, max } = POOL_RANGES[key];
+    const accepted = `an integer from ${min} to ${max}`;
+    if (typeof v !== 'number') invalidArgument(`DispatcherRegistry: ${key}`, v, accepted);
+    if (!Number.isInteger(v) || v < min || v > max) outOfRange(`DispatcherRegistry: ${key}`, v, accepted);
     out[key] = v;
   }
   return out;

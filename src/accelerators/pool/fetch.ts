@@ -1,136 +1,150 @@
-import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { BodySource } from './body';
+import { decodeBody } from './decode';
 import type { DispatcherRegistry } from './dispatchers';
-import { type BodyErrorMapper, FastResponse, fetchBodyError } from './response';
+import { type BodyReadKind, type FetchFlavour, flavourOf } from './fetch-flavour';
+import { invalidArgument } from '../../errors';
+import type { RawHeaders } from './headers';
+import { type Hop, REDIRECT_STATUSES, nextHop } from './redirect';
+import { FastResponse, type ResponseParts } from './response';
+import { isFastBody, splitUrl, toHeaderObject } from './target';
+import { toWebResponse } from './web-response';
 
 /** The subset of fetch() the SDKs and litellm's handlers call. */
 export type FetchLike = (input: any, init?: any) => Promise<any>;
+
+/** A body cut mid-way (`cause`: the transport's error) becomes what the replaced fetch would throw. */
+export type BodyErrorMapper = (cause: unknown, url: string, how: BodyReadKind) => unknown;
 
 export interface PooledFetchOptions {
   registry: DispatcherRegistry;
   /**
    * Used for what the fast path does not cover (Request objects, streamed or multipart bodies,
-   * redirects). The caller's own transport, so behaviour there is exactly the original.
+   * `redirect: 'manual' | 'error'`, URLs with credentials): the caller's own transport, so behaviour
+   * there is exactly the original. Never for a request the fast path already sent.
    */
   fallback: FetchLike;
-  /** Called once per request served by the fast path (stats). */
+  /** Called once per request sent by the fast path, redirect hops included (stats). */
   onRequest?: (origin: string) => void;
-  /** The error a body cut mid-way becomes; default: fetch's TypeError('terminated'). */
+  /** How failures look and text() treats a BOM; default: that of `fallback` (see flavourOf). */
+  flavour?: FetchFlavour;
+  /** Overrides `flavour.body` alone (kept for callers written before `flavour`). */
   bodyError?: BodyErrorMapper;
+  /**
+   * For readers that decode and parse each chunk alone (litellm's NDJSON readers): when it returns
+   * true for a response's content type, every body chunk ends at a '\n' byte.
+   */
+  lineChunks?: (contentType: string | undefined) => boolean;
+  /** `fast` (default): a Response-shaped FastResponse. `web`: a real global Response over the same body. */
+  response?: 'fast' | 'web';
 }
 
-type HeaderObject = Record<string, string>;
+const NULL_BODY = new Set([101, 204, 205, 304]);
+const noop = (): void => {};
 
-function toHeaderObject(h: unknown): HeaderObject | undefined {
-  if (h == null) return undefined;
-  if (typeof (h as any).forEach === 'function' && typeof (h as any).get === 'function') {
-    const out: HeaderObject = {};
-    (h as { forEach(fn: (v: string, k: string) => void): void }).forEach((v, k) => { out[k] = v; });
-    return out;
-  }
-  if (Array.isArray(h)) {
-    const out: HeaderObject = {};
-    for (const [k, v] of h as [string, string][]) out[k] = out[k] === undefined ? v : `${out[k]}, ${v}`;
-    return out;
-  }
-  if (typeof h === 'object') {
-    let clean = true;
-    for (const k in h as Record<string, unknown>) {
-      if (typeof (h as Record<string, unknown>)[k] !== 'string') { clean = false; break; }
-    }
-    if (clean) return h as HeaderObject;
-    const out: HeaderObject = {};
-    for (const [k, v] of Object.entries(h as Record<string, unknown>)) if (v != null) out[k] = String(v);
-    return out;
-  }
-  return undefined;
+function header(v: string | string[] | undefined): string | undefined {
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
 }
 
-function isFastBody(b: unknown): b is string | Uint8Array | null | undefined {
-  return b == null || typeof b === 'string' || b instanceof Uint8Array;
+const WHERE = 'createPooledFetch: options';
+
+function checkOptions(o: PooledFetchOptions): void {
+  if (o === null || typeof o !== 'object') invalidArgument(WHERE, o, 'an object');
+  if (typeof o.registry?.acquire !== 'function') invalidArgument(`${WHERE}.registry`, o.registry, 'a DispatcherRegistry');
+  if (typeof o.fallback !== 'function') invalidArgument(`${WHERE}.fallback`, o.fallback, 'a fetch function');
+  for (const k of ['onRequest', 'lineChunks', 'bodyError'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') invalidArgument(`${WHERE}.${k}`, o[k], 'a function');
+  }
+  if (o.response !== undefined && o.response !== 'fast' && o.response !== 'web') {
+    invalidArgument(`${WHERE}.response`, o.response, "'fast' or 'web'");
+  }
+  const f = o.flavour;
+  if (f !== undefined && (f === null || typeof f !== 'object' || typeof f.body !== 'function' || typeof f.request !== 'function'
+    || typeof f.redirect !== 'function' || typeof f.abort !== 'function')) {
+    invalidArgument(`${WHERE}.flavour`, f, 'FETCH_FLAVOUR, nodeFetchFlavour(...) or an object with their methods');
+  }
 }
 
-/** fetch reports transport failures as TypeError('fetch failed') with the cause attached. */
-function asFetchError(err: unknown, signal: AbortSignal | null | undefined): unknown {
-  if (signal?.aborted) return signal.reason ?? err;
-  if (err instanceof Error && err.name === 'AbortError') return err;
-  return new TypeError('fetch failed', { cause: err });
-}
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/**
- * Origin and path of an absolute http(s) URL. The SDKs pass URLs they built with `new URL()`, so a
- * plain split is exact for them; anything unusual goes through the URL parser.
- */
-function splitUrl(href: string): { origin: string; path: string } | undefined {
-  const scheme = href.startsWith('http://') ? 7 : href.startsWith('https://') ? 8 : 0;
-  if (scheme !== 0) {
-    const slash = href.indexOf('/', scheme);
-    const origin = slash === -1 ? href : href.slice(0, slash);
-    const plain = /^[a-z0-9.-]+(:\d{1,5})?$/.test(origin.slice(scheme));
-    if (plain) {
-      const rest = slash === -1 ? '/' : href.slice(slash);
-      const hash = rest.indexOf('#');
-      return { origin, path: hash === -1 ? rest : rest.slice(0, hash) };
-    }
-  }
-  let url: URL;
-  try {
-    url = new URL(href);
-  } catch {
-    return undefined;
-  }
-  // fetch refuses credentials in URLs; the fallback gives that same answer.
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') return undefined;
-  return { origin: url.origin, path: url.pathname + url.search };
+function bodyErrorMap(flavour: FetchFlavour, signal: AbortSignal | null | undefined, url: string) {
+  return (err: unknown, how: 'whole' | 'stream'): unknown => {
+    if (signal?.aborted) return flavour.abort(signal);
+    if (err instanceof Error && err.name === 'AbortError') return err;
+    return flavour.body(err, url, how);
+  };
 }
 
 /**
- * A fetch-compatible function over `Pool.request` on a shared per-origin dispatcher. It skips
- * the WHATWG Request/Response/stream machinery, which is where fetch spends its CPU, and
- * returns a Response-shaped object (status, ok, headers.get/entries, body, text, json).
+ * A fetch-compatible function over `Pool.request` on a shared per-origin dispatcher. It skips the
+ * WHATWG Request/Response/stream machinery, which is where fetch spends its CPU (or, with
+ * `response: 'web'`, keeps only the Response and its stream), and follows redirects itself.
  */
 export function createPooledFetch(options: PooledFetchOptions): FetchLike {
-  const { registry, fallback, onRequest, bodyError = fetchBodyError } = options;
+  checkOptions(options);
+  const { registry, fallback, onRequest, lineChunks, bodyError } = options;
+  const base = options.flavour ?? flavourOf(fallback);
+  const flavour: FetchFlavour = bodyError === undefined ? base : { ...base, body: bodyError };
+  const web = options.response === 'web';
+
+  function settle(res: Dispatcher.ResponseData, hop: Hop, count: number, signal: AbortSignal | null | undefined): unknown {
+    const status = res.statusCode;
+    const headers = res.headers as RawHeaders;
+    let source: BodySource | null = null;
+    if (hop.method === 'HEAD' || hop.method === 'CONNECT' || NULL_BODY.has(status)) {
+      res.body.dump().catch(noop);
+    } else {
+      const decoded = decodeBody(res.body, headers, hop.method, status);
+      if (decoded instanceof Error) {
+        res.body.destroy();
+        throw flavour.request(decoded, hop.target.href);
+      }
+      const lines = lineChunks?.(header(headers['content-type'])) === true;
+      source = new BodySource(decoded, bodyErrorMap(flavour, signal, hop.target.href), lines);
+    }
+    const parts: ResponseParts = {
+      status, statusText: res.statusText ?? '', headers, source, url: hop.target.href, redirected: count > 0,
+      stripBom: flavour.stripBom,
+    };
+    return web ? toWebResponse(parts) : new FastResponse(parts);
+  }
+
+  function send(hop: Hop, count: number, signal: AbortSignal | null | undefined): Promise<unknown> {
+    const { origin, path, href } = hop.target;
+    const pool = registry.acquire(origin);
+    onRequest?.(origin);
+    return pool
+      .request({ path, method: hop.method as any, headers: hop.headers, body: hop.body ?? undefined, signal: signal ?? undefined })
+      .then(
+        (res) => {
+          const location = REDIRECT_STATUSES.has(res.statusCode) ? header(res.headers.location) : undefined;
+          if (location === undefined) return settle(res, hop, count, signal);
+          // Drained, not destroyed: the socket stays in the pool for the next hop.
+          res.body.dump().catch(noop);
+          const next = nextHop(hop, res.statusCode, location, count);
+          if ('failure' in next) throw flavour.redirect(next.failure, href, location, next.cause);
+          return send(next, count + 1, signal);
+        },
+        (err: unknown) => {
+          if (signal?.aborted) throw flavour.abort(signal);
+          throw flavour.request(err, href);
+        },
+      );
+  }
 
   return function pooledFetch(input: any, init?: any): Promise<any> {
-    let href: string;
-    if (typeof input === 'string') href = input;
-    else if (input instanceof URL) href = input.href;
+    let raw: string;
+    if (typeof input === 'string') raw = input;
+    else if (input instanceof URL) raw = input.href;
     else return fallback(input, init);
 
     const body = init?.body;
-    if (!isFastBody(body) || (init?.redirect !== undefined && init.redirect !== 'follow')) {
-      return fallback(input, init);
-    }
-    const target = splitUrl(href);
+    if (!isFastBody(body) || (init?.redirect !== undefined && init.redirect !== 'follow')) return fallback(input, init);
+    const target = splitUrl(raw);
     if (target === undefined) return fallback(input, init);
 
     const signal: AbortSignal | null | undefined = init?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const { origin, path } = target;
+    if (signal?.aborted) return Promise.reject(flavour.abort(signal));
     const method = typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET';
-    const pool = registry.acquire(origin);
-    onRequest?.(origin);
-
-    return pool
-      .request({
-        path,
-        method: method as any,
-        headers: toHeaderObject(init?.headers),
-        body: body ?? undefined,
-        signal: signal ?? undefined,
-      })
-      .then(
-        (res) => {
-          if (REDIRECTS.has(res.statusCode) && res.headers.location !== undefined) {
-            // Rare for API endpoints: let the caller's own fetch apply its redirect rules.
-            res.body.resume();
-            return fallback(input, init);
-          }
-          return new FastResponse(res.statusCode, res.headers, res.body as unknown as Readable, href, signal, bodyError);
-        },
-        (err: unknown) => { throw asFetchError(err, signal); },
-      );
+    const hop: Hop = { target, method, headers: toHeaderObject(init?.headers), body };
+    return send(hop, 0, signal);
   };
 }

@@ -1,9 +1,10 @@
-export { DispatcherRegistry, POOL_DEFAULTS, checkPoolOptions } from './dispatchers';
+export { DispatcherRegistry, POOL_DEFAULTS, POOL_RANGES, checkPoolOptions } from './dispatchers';
 export type { PoolOptions, OriginStats } from './dispatchers';
 export { createPooledFetch } from './fetch';
-export type { FetchLike, PooledFetchOptions } from './fetch';
-export { FastResponse, FastHeaders, FastBody, fetchBodyError } from './response';
-export type { BodyErrorMapper } from './response';
+export type { BodyErrorMapper, FetchLike, PooledFetchOptions } from './fetch';
+export { FETCH_FLAVOUR, flavourOf, nodeFetchFlavour } from './fetch-flavour';
+export type { AbortErrorClass, BodyReadKind, FetchErrorClass, FetchFlavour, RedirectFailure } from './fetch-flavour';
+export { FastResponse, FastHeaders, FastBody } from './response';
 export { ClientCache, clientKey } from './client-cache';
 export { NdjsonDecoder } from './ndjson';
 export { SseDecoder } from './sse';
