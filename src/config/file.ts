@@ -27,6 +27,11 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
+function tooBig(path: string, size: string): ConfigError {
+  const accepted = `a file of at most ${MAX_FILE_BYTES} bytes`;
+  return new ConfigError(`${WHERE}: file ${path} has ${size} bytes; accepted: ${accepted}`);
+}
+
 function readCapped(path: string): string {
   let fd: number;
   try {
@@ -41,9 +46,7 @@ function readCapped(path: string): string {
     if (!st.isFile()) {
       throw new ConfigError(`${WHERE}: ${path} is ${kindOf(st)}; accepted: a regular JSON or YAML file`);
     }
-    if (st.size > MAX_FILE_BYTES) {
-      throw new ConfigError(`${WHERE}: file ${path} has ${st.size} bytes; accepted: a file of at most ${MAX_FILE_BYTES} bytes`);
-    }
+    if (st.size > MAX_FILE_BYTES) throw tooBig(path, String(st.size));
     // Read to the cap + 1 whatever the size said: files such as /proc's report 0 and still have content.
     let buf = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, st.size + 4096));
     let n = 0;
@@ -57,7 +60,7 @@ function readCapped(path: string): string {
       if (got === 0) break;
       n += got;
       if (n > MAX_FILE_BYTES) {
-        throw new ConfigError(`${WHERE}: file ${path} has more than ${MAX_FILE_BYTES} bytes; accepted: a file of at most ${MAX_FILE_BYTES} bytes`);
+        throw tooBig(path, `more than ${MAX_FILE_BYTES}`);
       }
     }
     return buf.toString('utf8', 0, n).replace(/^\uFEFF/, '');
@@ -78,7 +81,8 @@ function parseYaml(textIn: string, path: string): unknown {
     return yaml.parse(textIn, { maxAliasCount: 100, logLevel: 'error', uniqueKeys: true });
   } catch (err) {
     const first = String((err as Error).message).split('\n')[0];
-    throw new ConfigError(`${WHERE}: file ${path} is not valid YAML (${first}); accepted: a YAML mapping`, { cause: err });
+    const message = `${WHERE}: file ${path} is not valid YAML (${first}); accepted: a YAML mapping`;
+    throw new ConfigError(message, { cause: err });
   }
 }
 
@@ -93,7 +97,8 @@ export function readConfigFile(path: string): { data: Record<string, unknown>; f
     try {
       data = JSON.parse(textIn);
     } catch (err) {
-      throw new ConfigError(`${WHERE}: file ${path} is not valid JSON (${(err as Error).message}); accepted: a JSON object`);
+      const why = (err as Error).message;
+      throw new ConfigError(`${WHERE}: file ${path} is not valid JSON (${why}); accepted: a JSON object`);
     }
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -111,7 +111,9 @@ function applyObject(cfg: Config, raw: Record<string, unknown>, layer: Layer): v
     }
   };
   walk('', raw);
-  if (unknown.length > 0) throw new ConfigError(`${layer.top}: ${unknownText(unknown)}; accepted: ${acceptedFor(unknown)}`);
+  if (unknown.length > 0) {
+    throw new ConfigError(`${layer.top}: ${unknownText(unknown)}; accepted: ${acceptedFor(unknown)}`);
+  }
   for (const [s, v, key] of found) set(cfg, s, s.parser.parse(v, layer.where(key)), layer.origin);
 }
 

@@ -68,7 +68,8 @@ export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
   return {
     accepted,
     parse(value, where) {
-      return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : refuse(where, value, accepted);
+      const ok = typeof value === 'string' && (values as readonly string[]).includes(value);
+      return ok ? (value as T) : refuse(where, value, accepted);
     },
   };
 }
@@ -138,7 +139,7 @@ const LIMIT_KEYS = ['rpm', 'tpm', 'maxParallel'] as const;
 
 /** { rpm?, tpm?, maxParallel? } with at least one set: an empty entry would silently limit nothing. */
 export function limits(ranges: LimitRanges): Parser<ModelLimits> {
-  const parsers = Object.fromEntries(LIMIT_KEYS.map((k) => [k, int(ranges[k])])) as Record<keyof ModelLimits, Parser<number>>;
+  const parsers = { rpm: int(ranges.rpm), tpm: int(ranges.tpm), maxParallel: int(ranges.maxParallel) };
   const accepted = `an object with at least one of rpm, tpm, maxParallel`;
   return {
     accepted,

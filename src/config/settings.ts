@@ -71,7 +71,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 function apiKeyName(name: string, where: string): string {
   if (!SHA256_HEX.test(name)) {
     // Never echo the name: it may be the key itself.
-    throw new ConfigError(`${where}: invalid key (not a sha256 hex digest); accepted: the sha256 hex digest of the API key (64 hex characters), never the key itself`);
+    throw new ConfigError(`${where}: invalid key (not a sha256 hex digest); accepted: the sha256 hex digest of ` +
+      'the API key (64 hex characters), never the key itself');
   }
   return `${name.slice(0, 8)}…`;
 }
@@ -99,15 +100,17 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     help: 'turns every feature off',
   }),
   row({
-    path: 'errorThreshold', env: 'FAST_LITELLM_ERROR_THRESHOLD', parser: int({ min: 1 }), default: 10, section: 'general',
+    path: 'errorThreshold', env: 'FAST_LITELLM_ERROR_THRESHOLD', parser: int({ min: 1 }), default: 10,
+    section: 'general',
     help: 'errors of the accelerated path before a feature turns itself off',
   }),
   row({
-    path: 'logLevel', env: 'FAST_LITELLM_LOG_LEVEL', parser: oneOf(['silent', 'warn', 'info', 'debug']), default: 'warn',
-    section: 'general', help: 'what fast-litellm writes to stderr',
+    path: 'logLevel', env: 'FAST_LITELLM_LOG_LEVEL', parser: oneOf(['silent', 'warn', 'info', 'debug']),
+    default: 'warn', section: 'general', help: 'what fast-litellm writes to stderr',
   }),
   row({
-    path: 'esmHook', env: 'FAST_LITELLM_ESM_HOOK', parser: oneOf(['auto', 'on', 'off']), default: 'auto', section: 'general',
+    path: 'esmHook', env: 'FAST_LITELLM_ESM_HOOK', parser: oneOf(['auto', 'on', 'off']), default: 'auto',
+    section: 'general',
     help: 'hook ESM imports too (import-in-the-middle); `auto`: when started with `--import`',
   }),
   ...FEATURES.map((f) => row({
@@ -133,7 +136,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: POOL_DEFAULTS.connections, section: 'pool', help: 'sockets per origin',
   }),
   row({
-    path: 'pool.keepAliveTimeoutMs', parser: int({ min: 1, max: MAX_TIMER_MS }), default: POOL_DEFAULTS.keepAliveTimeout,
+    path: 'pool.keepAliveTimeoutMs', parser: int({ min: 1, max: MAX_TIMER_MS }),
+    default: POOL_DEFAULTS.keepAliveTimeout,
     section: 'pool', help: 'ms an idle pooled socket stays open (unless the server says less)',
   }),
   row({

@@ -16,7 +16,8 @@ if (cfg !== undefined && !cfg.disabled && cfg.esmHook !== 'off' && typeof regist
     register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include: ['openai', 'litellm'] } });
     globalThis[Symbol.for('fast-litellm.esm-hook')] = true;
   } catch (err) {
-    process.stderr.write(`fast-litellm: ESM loader hook not registered (${err.message}); CommonJS patching still applies\n`);
+    const why = `ESM loader hook not registered (${err.message}); CommonJS patching still applies`;
+    process.stderr.write(`fast-litellm: ${why}\n`);
   }
 }
 require('../cjs/register.js');

@@ -26,7 +26,8 @@ function loadInChild(path: string, timeoutMs = 20_000): { ok: boolean; code?: st
 }
 
 describe('config file: model names that are Object.prototype keys', () => {
-  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])('%s is a model name like any other', (name) => {
+  const names = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
+  it.each(names)('%s is a model name like any other', (name) => {
     const p = file(`model-${name}.json`, `{"rateLimit": {"models": {"${name}": {"rpm": 7}, "gpt-4o": {"rpm": 9}}}}`);
     const cfg = load(p);
     expect(Object.keys(cfg.rateLimit.models)).toEqual([name, 'gpt-4o']);
@@ -44,8 +45,10 @@ describe('config file: model names that are Object.prototype keys', () => {
   });
 
   it('__proto__ as a top-level or section key is named as unknown', () => {
-    expect(() => load(file('proto-top.json', '{"__proto__": {"disabled": true}}'))).toThrowError(/: unknown setting "__proto__"; accepted: disabled,/);
-    expect(() => load(file('proto-rl.json', '{"rateLimit": {"__proto__": {"rpm": 1}}}'))).toThrowError(/: unknown setting "rateLimit.__proto__"; accepted: rpm, tpm,/);
+    const top = file('proto-top.json', '{"__proto__": {"disabled": true}}');
+    expect(() => load(top)).toThrowError(`${top}: unknown setting "__proto__"; accepted: disabled,`);
+    const rl = file('proto-rl.json', '{"rateLimit": {"__proto__": {"rpm": 1}}}');
+    expect(() => load(rl)).toThrowError(`${rl}: unknown setting "rateLimit.__proto__"; accepted: rpm, tpm,`);
   });
 
   it('an apiKeys entry that is not a sha256 digest is refused without echoing it', () => {
@@ -79,8 +82,11 @@ describe('config file: every unknown or dropped key is named', () => {
   });
 
   it('keeps LiteLLM proxy sections as given instead of refusing them', () => {
-    const modelList = [{ model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o', api_key: 'os.environ/OPENAI_API_KEY' } }];
-    const p = file('proxy.json', JSON.stringify({ model_list: modelList, router_settings: { routing_strategy: 'least-busy' } }));
+    const modelList = [
+      { model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o', api_key: 'os.environ/OPENAI_API_KEY' } },
+    ];
+    const routerSettings = { routing_strategy: 'least-busy' };
+    const p = file('proxy.json', JSON.stringify({ model_list: modelList, router_settings: routerSettings }));
     const cfg = load(p);
     expect(cfg.litellm.model_list).toEqual(modelList);
     expect(cfg.litellm.router_settings).toEqual({ routing_strategy: 'least-busy' });

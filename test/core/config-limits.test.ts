@@ -37,14 +37,20 @@ describe('rate limits: the config takes exactly what the limiter can enforce', (
     const hash = hashApiKey('sk-x');
     const ways: [string, () => ReturnType<typeof loadConfig>, string][] = [];
     for (const v of [max, max + 1]) {
-      ways.push([`${env}`, () => loadConfig({ [env]: String(v) }), `${env}: invalid value "${v}"`]);
-      const top = fileWith({ rateLimit: { [key]: v } });
-      ways.push([`file ${key}`, () => loadConfig({ FAST_LITELLM_CONFIG: top }), `${top}.rateLimit.${key}: invalid value ${v}`]);
-      const m = fileWith({ rateLimit: { models: { [model]: { [key]: v } } } });
-      ways.push([`models`, () => loadConfig({ FAST_LITELLM_CONFIG: m }), `${m}.rateLimit.models.${model}.${key}: invalid value ${v}`]);
-      const k = fileWith({ rateLimit: { apiKeys: { [hash]: { [key]: v } } } });
-      ways.push([`apiKeys`, () => loadConfig({ FAST_LITELLM_CONFIG: k }), `${k}.rateLimit.apiKeys.${hash.slice(0, 8)}….${key}: invalid value ${v}`]);
-      ways.push([`options`, () => withOptions(loadConfig({}), { rateLimit: { [key]: v } }), `applyAcceleration: rateLimit.${key}: invalid value ${v}`]);
+      const fromFile = (data: unknown) => {
+        const p = fileWith(data);
+        return [() => loadConfig({ FAST_LITELLM_CONFIG: p }), p] as const;
+      };
+      const [top, topFile] = fromFile({ rateLimit: { [key]: v } });
+      const [models, modelsFile] = fromFile({ rateLimit: { models: { [model]: { [key]: v } } } });
+      const [keys, keysFile] = fromFile({ rateLimit: { apiKeys: { [hash]: { [key]: v } } } });
+      ways.push(
+        ['env', () => loadConfig({ [env]: String(v) }), `${env}: invalid value "${v}"`],
+        ['file', top, `${topFile}.rateLimit.${key}: invalid value ${v}`],
+        ['models', models, `${modelsFile}.rateLimit.models.${model}.${key}: invalid value ${v}`],
+        ['apiKeys', keys, `${keysFile}.rateLimit.apiKeys.${hash.slice(0, 8)}….${key}: invalid value ${v}`],
+        ['options', () => withOptions(loadConfig({}), { rateLimit: { [key]: v } }), `applyAcceleration: rateLimit.${key}: invalid value ${v}`],
+      );
     }
     const [atMax, overMax] = [ways.slice(0, 5), ways.slice(5)];
     for (const [, load] of atMax) {
