@@ -18,6 +18,9 @@ const isDefer = (row: PatchRow): row is DeferRow => 'defer' in row;
 function deferredModule(parent: NodeJS.Module, request: string, load: RequireFn): object {
   let real: Record<string | symbol, unknown> | undefined;
   const get = (): Record<string | symbol, unknown> => (real ??= load.call(parent, request) as Record<string | symbol, unknown>);
+  preload(() => {
+    if (state.active && real === undefined) get();
+  });
   return new Proxy(Object.create(null) as object, {
     get(_t, key) {
       if (key === '__esModule') return true;
@@ -30,6 +33,33 @@ function deferredModule(parent: NodeJS.Module, request: string, load: RequireFn)
     },
   });
 }
+
+// What was deferred loads in the background once start-up is over, one module per turn of the event
+// loop, so the app's first requests do not pay for it either. The timers are unref'd: a process
+// that finishes sooner exits without loading them.
+const queue: (() => void)[] = [];
+let scheduled = false;
+
+function preload(load: () => void): void {
+  queue.push(load);
+  if (!scheduled) schedule();
+}
+
+function schedule(): void {
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    try {
+      queue.shift()?.();
+    } catch {
+      // Not installed, or it throws at load: the first real use gets that error, as without us.
+    }
+    if (queue.length > 0) schedule();
+  }, PRELOAD_DELAY_MS).unref();
+}
+
+/** Start-up work usually ends within this; each deferred module then loads on its own turn. */
+const PRELOAD_DELAY_MS = 50;
 
 export function installDefer(): void {
   if (state.hooks.defer !== undefined) return;
