@@ -23,7 +23,17 @@ export interface FetchFlavour {
   abort(signal: AbortSignal): unknown;
   /** fetch's text() and json() drop a leading UTF-8 BOM; node-fetch's keep it. */
   readonly stripBom: boolean;
+  /** json(): fetch throws JSON.parse's SyntaxError, node-fetch wraps it in FetchError('invalid-json'). */
+  parseJson(text: string, url: string): unknown;
+  /** Ports fetch refuses to connect to ('bad port'); node-fetch has none. */
+  readonly badPorts: ReadonlySet<string>;
 }
+
+// The fetch standard's port blocklist, as Node's fetch applies it (checked on Node 20's undici 6).
+const BAD_PORTS: ReadonlySet<string> = new Set(('1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102 103 '
+  + '104 109 110 111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530 531 532 540 548 554 '
+  + '556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 5060 5061 6000 6566 6665 6666 6667 6668 6669 '
+  + '6679 6697 10080').split(' '));
 
 const REDIRECT_CAUSE: Record<Exclude<RedirectFailure, 'location'>, string> = {
   max: 'redirect count exceeded',
@@ -39,6 +49,8 @@ export const FETCH_FLAVOUR: FetchFlavour = Object.freeze({
   body: (cause: unknown) => new TypeError('terminated', { cause }),
   abort: (signal: AbortSignal) => signal.reason,
   stripBom: true,
+  parseJson: (text: string) => JSON.parse(text),
+  badPorts: BAD_PORTS,
 });
 
 /** node-fetch 2's FetchError: (message, type, systemError) copies systemError.code to code and errno. */
@@ -81,6 +93,14 @@ export function nodeFetchFlavour(FetchError: FetchErrorClass, AbortError?: Abort
       return AbortError === undefined ? signal.reason : new AbortError('The user aborted a request.');
     },
     stripBom: false,
+    parseJson(text: string, url: string) {
+      try {
+        return JSON.parse(text);
+      } catch (err) {
+        throw new FetchError(`invalid json response body at ${url} reason: ${(err as Error).message}`, 'invalid-json');
+      }
+    },
+    badPorts: new Set<string>(),
   });
 }
 

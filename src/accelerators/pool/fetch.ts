@@ -42,6 +42,11 @@ export interface PooledFetchOptions {
 const NULL_BODY = new Set([101, 204, 205, 304]);
 const noop = (): void => {};
 
+function portOf(origin: string): string {
+  const m = /:(\d+)$/.exec(origin);
+  return m === null ? '' : m[1];
+}
+
 function header(v: string | string[] | undefined): string | undefined {
   return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
 }
@@ -59,8 +64,9 @@ function checkOptions(o: PooledFetchOptions): void {
     invalidArgument(`${WHERE}.response`, o.response, "'fast' or 'web'");
   }
   const f = o.flavour;
-  if (f !== undefined && (f === null || typeof f !== 'object' || typeof f.body !== 'function' || typeof f.request !== 'function'
-    || typeof f.redirect !== 'function' || typeof f.abort !== 'function')) {
+  const methods = ['request', 'redirect', 'body', 'abort', 'parseJson'] as const;
+  if (f !== undefined && (f === null || typeof f !== 'object' || methods.some((m) => typeof f[m] !== 'function')
+    || typeof f.badPorts?.has !== 'function')) {
     invalidArgument(`${WHERE}.flavour`, f, 'FETCH_FLAVOUR, nodeFetchFlavour(...) or an object with their methods');
   }
 }
@@ -102,13 +108,16 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     }
     const parts: ResponseParts = {
       status, statusText: res.statusText ?? '', headers, source, url: hop.target.href, redirected: count > 0,
-      stripBom: flavour.stripBom,
+      flavour,
     };
     return web ? toWebResponse(parts) : new FastResponse(parts);
   }
 
   function send(hop: Hop, count: number, signal: AbortSignal | null | undefined): Promise<unknown> {
     const { origin, path, href } = hop.target;
+    if (flavour.badPorts.size > 0 && flavour.badPorts.has(portOf(origin))) {
+      return Promise.reject(flavour.request(new Error('bad port'), href));
+    }
     const pool = registry.acquire(origin);
     onRequest?.(origin);
     return pool

@@ -1,4 +1,5 @@
 import { BodySource, FastBody } from './body';
+import type { FetchFlavour } from './fetch-flavour';
 import { FastHeaders, type RawHeaders } from './headers';
 
 export { FastHeaders } from './headers';
@@ -14,8 +15,8 @@ export interface ResponseParts {
   /** The last URL of the redirect chain. */
   url: string;
   redirected: boolean;
-  /** fetch strips a leading UTF-8 BOM in text() and json(); node-fetch keeps it. */
-  stripBom: boolean;
+  /** BOM and json() rules of the fetch stood in for. */
+  flavour: FetchFlavour;
 }
 
 const BOM = '\uFEFF';
@@ -34,7 +35,7 @@ export class FastResponse {
   readonly type = 'basic';
   readonly headers: FastHeaders;
   readonly #source: BodySource | null;
-  readonly #stripBom: boolean;
+  readonly #flavour: FetchFlavour;
   #body: FastBody | undefined;
 
   constructor(parts: ResponseParts) {
@@ -45,7 +46,7 @@ export class FastResponse {
     this.redirected = parts.redirected;
     this.headers = new FastHeaders(parts.headers);
     this.#source = parts.source;
-    this.#stripBom = parts.stripBom;
+    this.#flavour = parts.flavour;
   }
 
   get body(): FastBody | null {
@@ -76,11 +77,11 @@ export class FastResponse {
 
   async text(): Promise<string> {
     const t = (await this.#all()).toString('utf8');
-    return this.#stripBom && t.startsWith(BOM) ? t.slice(1) : t;
+    return this.#flavour.stripBom && t.startsWith(BOM) ? t.slice(1) : t;
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
+    return this.#flavour.parseJson(await this.text(), this.url);
   }
 
   get [Symbol.toStringTag](): string {
