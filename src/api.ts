@@ -1,4 +1,4 @@
-import { type Config, type FeatureName, type FeatureMode, FEATURES, ConfigError, getConfig, setConfig, parseFeatureMode } from './config';
+import { type FeatureMode, type FeatureName, getConfig, setConfig, withOptions } from './config';
 import { activate, deactivate, getPatchStatus as rowStatus, isActive, registerTable, syncRows } from './shims/loader';
 import { getFeatureStatus, syncFeatures } from './shims/features';
 import { litellmTable } from './shims/litellm';
@@ -19,17 +19,8 @@ export interface AccelerationOptions {
 
 /** Installs the hooks and patches litellm (loaded already or later). Idempotent. */
 export function applyAcceleration(options: AccelerationOptions = {}): void {
-  const cfg: Config = structuredClone(getConfig());
-  for (const [name, mode] of Object.entries(options.features ?? {})) {
-    if (!(FEATURES as readonly string[]).includes(name)) throw new ConfigError(`applyAcceleration: unknown feature ${JSON.stringify(name)}; accepted: ${FEATURES.join(', ')}`);
-    cfg.features[name as FeatureName] = parseFeatureMode(mode, `applyAcceleration: features.${name}`);
-  }
-  if (options.errorThreshold !== undefined) {
-    if (!Number.isInteger(options.errorThreshold) || options.errorThreshold < 1) {
-      throw new ConfigError(`applyAcceleration: errorThreshold: invalid value ${String(options.errorThreshold)}; accepted: an integer >= 1`);
-    }
-    cfg.errorThreshold = options.errorThreshold;
-  }
+  // Same checks as the environment and the config file; the kill switch FAST_LITELLM_DISABLE still wins.
+  const cfg = withOptions(getConfig(), { features: options.features, errorThreshold: options.errorThreshold });
   setConfig(cfg);
   syncFeatures();
   activate({ esm: options.esm });

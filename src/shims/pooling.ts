@@ -24,11 +24,35 @@ interface PooledOptions {
   lineChunks?: boolean;
 }
 
+// undici takes ~60-80 ms to load. It loads in the background as soon as a pooled fetch exists (when
+// the SDK or litellm's handler file loads); until then requests go to the fetch they stand in for,
+// so no first request waits for it.
+let transportReady = false;
+let transportLoad: Promise<boolean> | undefined;
+
+/** Starts loading the pooled transport in the background (once); resolves when it can serve. */
+export function loadTransport(): Promise<boolean> {
+  transportLoad ??= new Promise<boolean>((resolve) => {
+    setTimeout(() => {
+      try {
+        require('undici');
+        transportReady = true;
+      } catch {
+        // Without undici nothing is pooled: every request keeps the fetch it stands in for.
+      }
+      resolve(transportReady);
+    }, 0).unref();
+  });
+  return transportLoad;
+}
+
 /** A pooled fetch over the shared registry that hands what it does not cover to `fallback`. */
 function pooled(fallback: FetchLike, options: PooledOptions = {}): FetchLike {
   const lineChunks = options.lineChunks ? (type: string | undefined) => isNdjson(type) && isEnabled('streaming') : undefined;
   const opts = { registry: getRegistry(), fallback, bodyError: options.bodyError, ...(lineChunks ? { lineChunks } : {}) };
-  const f = createPooledFetch(opts as Parameters<typeof createPooledFetch>[0]);
+  const fast = createPooledFetch(opts as Parameters<typeof createPooledFetch>[0]);
+  void loadTransport();
+  const f: FetchLike = (input, init) => (transportReady ? fast(input, init) : fallback(input, init));
   pooledFns.add(f);
   return f;
 }

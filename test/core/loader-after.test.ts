@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
 import { isGuarded } from '../../src/shims/guard';
 import { startMockServer } from '../../src/mock';
+import { redirectAnthropicSdk } from '../../src/mock/redirect';
 
 // litellm is loaded AFTER applyAcceleration() here (this file runs in its own process).
 const require = createRequire(import.meta.url);
@@ -37,24 +38,28 @@ describe('litellm loaded after applyAcceleration()', () => {
 
   it('defers the provider SDKs litellm loads at import until a call needs them', async () => {
     const sdkLoaded = (name: string) => Object.keys(require.cache).some((f) => f.includes(`/node_modules/${name}/`));
-    expect(sdkLoaded('openai')).toBe(false);
+    // openai is not deferred (its first request would pay for it); the others are.
     expect(sdkLoaded('@anthropic-ai/sdk')).toBe(false);
+    expect(sdkLoaded('cohere-ai')).toBe(false);
     const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
-    expect(rows['litellm.openai.lazy:openai']).toBe('applied');
+    expect(rows['litellm.anthropic.lazy:@anthropic-ai/sdk']).toBe('applied');
+    expect(rows['litellm.cohere.lazy:cohere-ai']).toBe('applied');
+    const anthropic = require('litellm/dist/src/handlers/anthropic');
     const mock = await startMockServer();
+    const undo = redirectAnthropicSdk(mock.url);
     try {
-      const { completion } = require('litellm');
-      const res = await completion({ model: 'gpt-3.5-turbo', baseUrl: `${mock.url}/v1`, apiKey: 'sk-test', messages: [{ role: 'user', content: 'hi' }] });
+      const res = await anthropic.AnthropicHandler({ model: 'claude-2', apiKey: 'sk-test', messages: [{ role: 'user', content: 'hi' }] });
       expect(res.choices[0].message.role).toBe('assistant');
-      expect(sdkLoaded('openai')).toBe(true);
+      expect(sdkLoaded('@anthropic-ai/sdk')).toBe(true);
     } finally {
+      undo();
       await mock.close();
     }
     // The app's own require gets the real module, never the stand-in.
-    const OpenAI = require('openai');
-    expect(typeof OpenAI).toBe('function');
-    expect(types.isProxy(OpenAI)).toBe(false);
-    expect(OpenAI.name).toBe('OpenAI');
+    const Anthropic = require('@anthropic-ai/sdk');
+    expect(typeof Anthropic).toBe('function');
+    expect(types.isProxy(Anthropic)).toBe(false);
+    expect(Anthropic.name).toBe('Anthropic');
   });
 
   it('after removeAcceleration(), later loads of litellm stay untouched', async () => {

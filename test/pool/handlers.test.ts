@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { redirectAnthropicSdk } from '../../src/mock/redirect';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
-import { getPoolStats } from '../../src/shims/pooling';
+import { getPoolStats, loadTransport } from '../../src/shims/pooling';
 
 // Plain vs pooled litellm over real loopback HTTP to the embedded mock: same results, same errors.
 const require = createRequire(import.meta.url);
@@ -28,6 +29,14 @@ function mode(m: Mode): void {
 /** ids and timestamps differ per request by design; everything else must be equal. */
 function normalize(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (k, x) => (k === 'id' || k === 'created' ? '<v>' : x)));
+}
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 async function collect(p: Promise<unknown>): Promise<unknown> {
@@ -66,6 +75,8 @@ async function same(fn: () => Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
+  // undici loads in the background; until it has, requests keep the fetch they stand in for.
+  await loadTransport();
   mock = await startMockServer({
     replyTokens: 12,
     shouldRetry: false,
@@ -135,8 +146,9 @@ describe('errors: plain vs pooled', () => {
     expect(o2.err.name).toBe('SyntaxError');
   });
   it('refused connections: the SDK retries then throws APIConnectionError; fetch handlers throw fetch failed', async () => {
-    // Nothing listens on port 1. The SDK waits ~0.5 s and ~1 s between its two retries, both runs.
-    const dead = 'http://127.0.0.1:1';
+    // A port nothing listens on (port 1 would be refused by fetch itself: it is on fetch's bad-port
+    // list). The SDK waits ~0.5 s and ~1 s between its two retries, both runs.
+    const dead = `http://127.0.0.1:${await closedPort()}`;
     const o: any = await same(() => litellm.completion({ model: 'gpt-3.5-turbo', messages, apiKey: 'k', baseUrl: `${dead}/v1` }));
     expect(o.err).toMatchObject({ name: 'APIConnectionError', message: 'Connection error.' });
     for (const model of ['ollama/llama2', 'mistral/tiny']) {
