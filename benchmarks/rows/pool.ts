@@ -8,7 +8,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Pool } from 'undici';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
-import { getPoolStats, isPooledFetch, loadTransport, poolingOn } from '../../src/shims/pooling';
+import { getPoolStats, isPooledFetch, poolingOn } from '../../src/shims/pooling';
 import { startMockChild, type MockHandle } from '../lib/mock';
 import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
 
@@ -112,8 +112,6 @@ async function setup(ctx: RowContext): Promise<Setup> {
   // each side below turns the features on or off per call.
   applyAcceleration({ features: { connection_pooling: 'on', streaming: 'on' } });
   const litellm = require('litellm');
-  // The pooled transport loads in the background: serve from it from the first timed call on.
-  await loadTransport();
   // litellm's OpenAI embedding handler passes no base URL to the SDK, which then reads this.
   process.env.OPENAI_BASE_URL = `${url}/v1`;
   return { url, mock, litellm, raw: new Pool(url, { connections: 128 }) };

@@ -24,26 +24,22 @@ interface PooledOptions {
   lineChunks?: boolean;
 }
 
-// undici takes ~60-80 ms to load. It loads in the background as soon as a pooled fetch exists (when
-// the SDK or litellm's handler file loads); until then requests go to the fetch they stand in for,
-// so no first request waits for it.
-let transportReady = false;
-let transportLoad: Promise<boolean> | undefined;
+// undici loads when the first pooled fetch is made (as the SDK or a litellm handler file loads), not
+// on a request: measured, loading it in the background put its load time into the first requests
+// in flight (before/after chat p99 above plain), and loading it on first use put it into the first.
+let transportReady: boolean | undefined;
 
-/** Starts loading the pooled transport in the background (once); resolves when it can serve. */
-export function loadTransport(): Promise<boolean> {
-  transportLoad ??= new Promise<boolean>((resolve) => {
-    setTimeout(() => {
-      try {
-        require('undici');
-        transportReady = true;
-      } catch {
-        // Without undici nothing is pooled: every request keeps the fetch it stands in for.
-      }
-      resolve(transportReady);
-    }, 0).unref();
-  });
-  return transportLoad;
+function transportLoaded(): boolean {
+  if (transportReady === undefined) {
+    try {
+      require('undici');
+      transportReady = true;
+    } catch {
+      // Without undici nothing is pooled: every request keeps the fetch it stands in for.
+      transportReady = false;
+    }
+  }
+  return transportReady;
 }
 
 /** A pooled fetch over the shared registry that hands what it does not cover to `fallback`. */
@@ -51,8 +47,7 @@ function pooled(fallback: FetchLike, options: PooledOptions = {}): FetchLike {
   const lineChunks = options.lineChunks ? (type: string | undefined) => isNdjson(type) && isEnabled('streaming') : undefined;
   const opts = { registry: getRegistry(), fallback, bodyError: options.bodyError, ...(lineChunks ? { lineChunks } : {}) };
   const fast = createPooledFetch(opts as Parameters<typeof createPooledFetch>[0]);
-  void loadTransport();
-  const f: FetchLike = (input, init) => (transportReady ? fast(input, init) : fallback(input, init));
+  const f: FetchLike = transportLoaded() ? fast : (input, init) => fallback(input, init);
   pooledFns.add(f);
   return f;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyAcceleration, getPatchStatus, getPerformanceStats, removeAcceleration } from '../../src/index';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { redirectAnthropicSdk } from '../../src/mock/redirect';
-import { loadTransport } from '../../src/shims/pooling';
+
 
 // What getPerformanceStats() counts and what getPatchStatus() lists are the same rows, by the same names.
 const require = createRequire(import.meta.url);
@@ -14,7 +14,6 @@ let mock: MockServer;
 let undo: () => void;
 
 beforeAll(async () => {
-  await loadTransport();
   mock = await startMockServer({ replyTokens: 4 });
   undo = redirectAnthropicSdk(mock.url);
   process.env.OPENAI_BASE_URL = `${mock.url}/v1`;

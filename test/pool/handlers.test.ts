@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { redirectAnthropicSdk } from '../../src/mock/redirect';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
-import { getPoolStats, loadTransport } from '../../src/shims/pooling';
+import { getPoolStats } from '../../src/shims/pooling';
 
 // Plain vs pooled litellm over real loopback HTTP to the embedded mock: same results, same errors.
 const require = createRequire(import.meta.url);
@@ -75,8 +75,6 @@ async function same(fn: () => Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  // undici loads in the background; until it has, requests keep the fetch they stand in for.
-  await loadTransport();
   mock = await startMockServer({
     replyTokens: 12,
     shouldRetry: false,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
-import { isPooledFetch, loadTransport } from '../../src/shims/pooling';
+import { isPooledFetch } from '../../src/shims/pooling';
 
 // The openai SDK loaded BEFORE applyAcceleration() (this file runs in its own process): the default
 // fetch beneath its clients is swapped all the same, and every export stays the original.
@@ -11,7 +11,6 @@ let mock: MockServer;
 let OpenAI: any;
 
 beforeAll(async () => {
-  await loadTransport();
   mock = await startMockServer();
   OpenAI = require('openai');
   applyAcceleration({ features: { connection_pooling: 'on' } });

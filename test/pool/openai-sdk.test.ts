@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { ensureBuilt, runNode } from '../node-child';
 import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
-import { getPoolStats, isPooledFetch, loadTransport } from '../../src/shims/pooling';
+import { getPoolStats, isPooledFetch } from '../../src/shims/pooling';
 
 // Proxy-client use: an app calling an OpenAI-compatible gateway with the openai SDK directly.
 // Here the SDK is required AFTER applyAcceleration() (this file runs in its own process).
@@ -34,7 +34,6 @@ async function settle(p: Promise<any>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  await loadTransport();
   mock = await startMockServer({ models: { slow: { latencyMs: 300 }, teapot: { fail: 418 } } });
   applyAcceleration({ features: { connection_pooling: 'on' } });
   OpenAI = require('openai');
