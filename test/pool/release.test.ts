@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DispatcherRegistry, createPooledFetch } from '../../src/accelerators/pool';
+import { startMockServer } from '../../src/mock';
 import { runNode } from '../node-child';
 
 // Issue 11 #1: every way a consumer stops reading a pooled body gives its socket back. The server
@@ -116,4 +117,22 @@ describe('garbage collection of abandoned responses (child process, --expose-gc)
       expect(closed - before).toBe(200);
     });
   }
+});
+
+describe('issue 11 #1 through the shim: litellm Ollama streams left by break (child process, --expose-gc)', () => {
+  it('24 streams left early with FAST_LITELLM_MAX_CONNECTIONS=2, then a normal completion; the process exits', async () => {
+    // Slow streams (1000 tokens at 20/s): every one is mid-body when the app leaves it. The last call
+    // asks for model `fast`, answered at once.
+    const slow = await startMockServer({ replyTokens: 1000, tokensPerSec: 20, models: { fast: { tokensPerSec: 0, replyTokens: 3 } } });
+    try {
+      const { out } = await runNode(['--expose-gc', '--import', 'tsx', 'test/pool/fixtures/litellm-abandon.ts', slow.url, '24'],
+        { FAST_LITELLM_MAX_CONNECTIONS: '2' }, 60_000);
+      expect(out.pooled).toBe(25);
+      expect(typeof out.content).toBe('string');
+      for (let i = 0; i < 200 && slow.stats().inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(slow.stats().inFlight).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  });
 });
