@@ -18,6 +18,13 @@ export function warnOnce(message: string): void {
   process.stderr.write(`fast-litellm: ${message}\n`);
 }
 
+/** What the shim found and did: one line per distinct message, at FAST_LITELLM_LOG_LEVEL=info or debug. */
+export function info(message: string): void {
+  if (said.has(message) || level() < LEVELS.info) return;
+  said.add(message);
+  process.stderr.write(`fast-litellm: ${message}\n`);
+}
+
 export function debug(message: string): void {
   if (level() >= LEVELS.debug) process.stderr.write(`fast-litellm: ${message}\n`);
 }

@@ -1,6 +1,6 @@
 import Module from 'node:module';
 import { join } from 'node:path';
-import { debug, warnOnce } from '../../log';
+import { warnOnce } from '../../log';
 import { featureState } from '../features';
 import { type AnyFn, guard } from '../guard';
 import type { FunctionRow, PatchRow, ValueRow } from '../types';
@@ -97,7 +97,6 @@ function apply(s: Seen): void {
   }
   state.applied.push({ row, exports, holder, key, original, replacement, descriptor });
   setStatus(row, { state: 'applied', version, reason: undefined });
-  debug(`applied ${row.id}`);
 }
 
 /** Puts the original back if the property still holds our replacement; else leaves the newer value. */

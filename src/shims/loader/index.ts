@@ -9,7 +9,10 @@ import { installJsLoader } from './js-loader';
 import { isLoadRow } from './load-rows';
 import { locate, stripJs } from './packages';
 import { installRequireHook } from './require-hook';
-import { setStatus, state } from './state';
+import { notePackage, resetReports } from './report';
+import { setStatus, state, statusListeners } from './state';
+
+statusListeners.push((row) => notePackage(row.package));
 
 // The loader: one require hook, one `.js` loader wrapper, one require wrapper for deferred loads
 // and (when registered) one import hook, shared by every patch table. Everything here fails soft:
@@ -91,11 +94,13 @@ export function activate(options: ActivateOptions = {}): void {
   if (options.esm) installImportHook();
   installDefer();
   patchLoaded();
+  for (const t of state.tables) if (packageDirs(t.package).length > 0) notePackage(t.package, true);
 }
 
 export async function deactivate(): Promise<void> {
   if (!state.active) return;
   state.active = false;
+  resetReports();
   for (const key of ['defer', 'require', 'import', 'jsLoader'] as const) {
     state.hooks[key]?.unhook();
     state.hooks[key] = undefined;

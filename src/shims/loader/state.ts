@@ -42,7 +42,11 @@ export const state = {
   hooks: {} as { require?: Unhook; import?: Unhook; jsLoader?: Unhook; defer?: Unhook },
 };
 
+/** Called when a row's state changes (the loader's per-package report listens). */
+export const statusListeners: ((row: PatchRow) => void)[] = [];
+
 export function setStatus(row: PatchRow, patch: Partial<RowStatus>): void {
   const s = state.status.get(row.id);
   if (s) Object.assign(s, patch);
+  for (const l of statusListeners) l(row);
 }

@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureBuilt, runNode } from '../node-child';
+
+// What a newcomer sees: at FAST_LITELLM_LOG_LEVEL=info one line says the shim is active and one line
+// per package what it accelerated; at debug every row with its state; at the default level nothing.
+const app = join(__dirname, '..', 'fixtures', 'apps', 'loads-litellm.cjs');
+const lines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('fast-litellm: '));
+
+describe('the start-up lines', () => {
+  it.each([['-r', 'fast-litellm/register'], ['--import', 'fast-litellm/register']])('%s: info says what is active and what each package got', async (...flags) => {
+    ensureBuilt();
+    const { out, stderr } = await runNode([...flags, app], { FAST_LITELLM_LOG_LEVEL: 'info' });
+    expect(out).toEqual({ completion: 'function' });
+    const said = lines(stderr);
+    expect(said[0]).toMatch(/^fast-litellm: active; features on: token_counting, connection_pooling, streaming, handler_lookup, lazy_loading; off: rate_limiting$/);
+    expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: litellm 0\.12\.0: 15 of 17 patches active; off: rate_limiting$/));
+    expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: openai 4\.104\.0: 2 of 2 patches active$/));
+  });
+
+  it('debug lists every row with its state', async () => {
+    ensureBuilt();
+    const { stderr } = await runNode(['-r', 'fast-litellm/register', app], { FAST_LITELLM_LOG_LEVEL: 'debug' });
+    const said = lines(stderr);
+    expect(said).toContain('fast-litellm: litellm.getHandler: applied');
+    expect(said).toContain('fast-litellm: litellm.ollama.fetch: applied');
+    expect(said).toContain('fast-litellm: litellm.completion.rateLimit: off (feature rate_limiting is off; the original is in place)');
+    expect(said).toContain('fast-litellm: openai.fetch: applied');
+  });
+
+  it('the default level and a disabled shim stay quiet or say only that', async () => {
+    ensureBuilt();
+    expect(lines((await runNode(['-r', 'fast-litellm/register', app], {})).stderr)).toEqual([]);
+    const off = await runNode(['-r', 'fast-litellm/register', app], { FAST_LITELLM_DISABLE: '1', FAST_LITELLM_LOG_LEVEL: 'info' });
+    expect(lines(off.stderr)).toEqual(['fast-litellm: disabled (FAST_LITELLM_DISABLE or the config file); nothing is patched']);
+  });
+});
