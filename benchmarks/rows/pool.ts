@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Pool } from 'undici';
+import { DispatcherRegistry, createPooledFetch, type FetchLike } from '../../src/accelerators/pool';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
 import { getPoolStats, isPooledFetch, poolingOn } from '../../src/shims/pooling';
 import { startMockChild, type MockHandle } from '../lib/mock';
@@ -276,4 +277,87 @@ function row(sc: Scenario): BenchRow {
   };
 }
 
-export const rows: BenchRow[] = SCENARIOS.map(row);
+/**
+ * The transport alone, no SDK above it: Node's global fetch (baseline, what litellm's fetch-based
+ * handlers and openai 5-7 use), the pooled fetch returning a FastResponse, the same returning a real
+ * WHATWG Response (`response: 'web'`, for SDKs that need one), and the raw undici.request ceiling.
+ * Every contender reads the body the same way (json(), or getReader() to the end for SSE).
+ */
+function transportRow(stream: boolean): BenchRow {
+  const key = stream ? 'transport-sse' : 'transport-json';
+  return {
+    kind: 'custom',
+    id: `pool.${key}`,
+    name: `fetch transport only, ${stream ? 'SSE stream (16 events)' : 'whole JSON answers'}`,
+    group: 'pool',
+    baselineName: 'global fetch (Node undici fetch)',
+    acceleratedName: "createPooledFetch, response 'fast' (FastResponse)",
+    async run(ctx) {
+      let mock: MockHandle | undefined;
+      let url = ctx.mockUrl;
+      if (url === undefined) {
+        mock = await startMockChild(ROOT);
+        url = mock.url;
+      }
+      const registry = new DispatcherRegistry({ connections: 128 });
+      const raw = new Pool(url, { connections: 128 });
+      try {
+        const fastFetch = createPooledFetch({ registry, fallback: fetch });
+        const webFetch = createPooledFetch({ registry, fallback: fetch, response: 'web' });
+        const target = `${url}/v1/chat/completions`;
+        const init = { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body: JSON.stringify({ model: 'gpt-3.5-turbo', messages, stream }) };
+        const read = async (f: FetchLike): Promise<unknown> => {
+          const r = await f(target, init);
+          if (!stream) return r.json();
+          const reader = r.body.getReader();
+          let text = '';
+          const dec = new TextDecoder();
+          for (let n = await reader.read(); !n.done; n = await reader.read()) text += dec.decode(n.value, { stream: true });
+          return text;
+        };
+        const same = (v: unknown) => normalize(stream ? String(v).replace(/"(id|created)":("[^"]*"|\d+)/g, '') : v);
+        const want = same(await read(fetch));
+        for (const f of [fastFetch, webFetch]) {
+          if (!isDeepStrictEqual(same(await read(f)), want)) throw new Error(`pool.${key}: pooled answer differs from global fetch`);
+        }
+        const call = (f: FetchLike): Call => async () => { const t0 = performance.now(); await read(f); return { t0 }; };
+        const rawCall: Call = async () => {
+          const t0 = performance.now();
+          const r = await raw.request({ path: '/v1/chat/completions', method: 'POST', headers: init.headers, body: init.body });
+          if (stream) for await (const _ of r.body);
+          else await r.body.json();
+          return { t0 };
+        };
+        const ms = ctx.quick ? 800 : 1500;
+        const out: CustomResult[] = [];
+        const contenders: Array<[string, Call]> = [['fetch', call(fetch)], ['fast', call(fastFetch)], ['web', call(webFetch)], ['raw', rawCall]];
+        // Warm every path once first (JIT, sockets): else the first cell measures fetch's cold start.
+        for (const [, c] of contenders) await load(c, 8, 400);
+        for (const conc of [8, 32]) {
+          ctx.tick(`${key} c=${conc}`);
+          const cells: Record<string, Cell> = {};
+          for (const [name, c] of contenders) {
+            const s0 = socketsOpened;
+            await load(c, conc, 150);
+            cells[name] = await load(c, conc, ms, s0);
+          }
+          const cpuPerReq = (c: Cell): SampleSummary => {
+            const v = Math.round(c.cpuUs / Math.max(1, c.reqs) * 10) / 10;
+            return { median: v, p99: v, mean: v, samples: c.reqs };
+          };
+          const peers = (f: (c: Cell) => SampleSummary) => ({ "pooled, response 'web' (real Response)": f(cells.web), 'undici.request ceiling': f(cells.raw) });
+          const note = 'same mock server (child process); equal answers checked; each contender reads the body the same way';
+          out.push({ label: `c=${conc} throughput`, unit: 'req/s', higherIsBetter: true, baseline: rate(cells.fetch), accelerated: rate(cells.fast), peers: peers(rate), note });
+          out.push({ label: `c=${conc} client CPU per request`, unit: 'µs/req', higherIsBetter: false, baseline: cpuPerReq(cells.fetch), accelerated: cpuPerReq(cells.fast), peers: peers(cpuPerReq) });
+        }
+        return out;
+      } finally {
+        await raw.close();
+        await registry.close();
+        await mock?.close();
+      }
+    },
+  };
+}
+
+export const rows: BenchRow[] = [...SCENARIOS.map(row), transportRow(false), transportRow(true)];
