@@ -164,6 +164,27 @@ describe('errors: plain vs pooled', () => {
   });
 });
 
+describe('Ollama lines split across network reads (the documented fix beneath litellm\'s reader)', () => {
+  it.each([['splitLines'], ['splitUtf8']])('%s: plain litellm throws SyntaxError, pooled gives the whole answer', async (split) => {
+    const m = await startMockServer({ replyTokens: 8, unicode: true, tokensPerSec: 200, [split]: true });
+    try {
+      const call = (stream: boolean) => () => litellm.completion({ model: 'ollama/llama2', messages, baseUrl: m.url, stream });
+      mode('plain');
+      const plain: any = await outcome(call(true));
+      mode('pooled');
+      const pooled: any = await outcome(call(true));
+      expect(plain.err?.name).toBe('SyntaxError');
+      const text = pooled.ok.map((c: any) => c.choices[0].delta.content).join('');
+      expect(text.split(' ')).toHaveLength(8);
+      expect(text).not.toContain('\uFFFD');
+      const whole: any = await outcome(call(false));
+      expect(whole.ok.choices[0].message.content).toBe(text);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
 describe('retries', () => {
   it('a 429 is retried by the SDK the same number of times (3 requests) plain and pooled', async () => {
     const m = await startMockServer({ failRate: 1, failStatus: 429, retryAfterSec: 0 });
