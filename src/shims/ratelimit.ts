@@ -1,115 +1,85 @@
 import { createHash } from 'node:crypto';
-import { DEFAULTS as CONFIG_DEFAULTS, getConfig, type ModelLimits, type RateLimitConfig } from '../config';
-import { MemoryStore, RateLimiter, RedisStore, type Lease, type RateLimitStore } from '../accelerators/ratelimit';
+import { getConfig, type RateLimitConfig } from '../config';
+import {
+  answerUsage, CallLimits as Limits, holdUntilDone, RateLimitError, reservedTokens, type Admission,
+  type CallLimitsOptions, type Scope,
+} from '../accelerators/ratelimit';
 import { tokenCounter } from '../accelerators/tokens';
 import { markInternal, type AnyFn } from './guard';
 
-// Rate limiting around litellm's completion() and embedding(): the limits come from the config
-// (rateLimit section, FAST_LITELLM_RPM/TPM/MAX_PARALLEL/REDIS_URL); the algorithms are the pure
-// RateLimiter. Keys name LiteLLM proxy descriptors and never hold an API key, only its sha256:
-//   FAST_LITELLM_RPM/TPM/MAX_PARALLEL  -> per model and API key  'model_per_key:<sha256>:<model>'
-//   rateLimit.models[<model>]          -> per model, any key     'model:<model>'
-//   rateLimit.apiKeys[<sha256>]        -> per API key, any model  'api_key:<sha256>'
+// Adapter between litellm's completion() / embedding() and the rate-limit accelerator: it reads the
+// config and litellm's call shape (model, apiKey, messages/input, max_tokens, stream); the limits,
+// keys, reservations and stream holding are the accelerator's (call-limits.ts, stream-hold.ts).
 
-interface Scope {
-  limiter: RateLimiter;
-  key: string;
-  scope: 'model_per_key' | 'model' | 'api_key';
-}
-
-function limitsOf(l: ModelLimits): boolean {
-  return l.rpm !== undefined || l.tpm !== undefined || l.maxParallel !== undefined;
-}
+type Kind = 'completion' | 'embedding';
 
 export function hashApiKey(apiKey: unknown): string {
   return typeof apiKey === 'string' && apiKey !== '' ? createHash('sha256').update(apiKey).digest('hex') : 'default';
 }
 
-export class CallLimits {
-  readonly cfg: RateLimitConfig;
-  /** Some limiter counts tokens: only then are prompts counted. */
-  readonly tokens: boolean;
-  readonly #perPair: RateLimiter | undefined;
-  readonly #models = new Map<string, RateLimiter>();
-  readonly #keys = new Map<string, RateLimiter>();
-  readonly #redis: RedisStore | undefined;
+function optionsOf(cfg: RateLimitConfig): CallLimitsOptions {
+  return {
+    perPair: { rpm: cfg.rpm, tpm: cfg.tpm, maxParallel: cfg.maxParallel },
+    models: cfg.models,
+    apiKeys: cfg.apiKeys,
+    algorithm: cfg.algorithm,
+    onLimit: cfg.onLimit,
+    maxWaitMs: cfg.maxWaitMs,
+    redis: cfg.redisUrl === undefined ? undefined : {
+      url: cfg.redisUrl,
+      keyLayout: cfg.keyLayout,
+      keyPrefix: cfg.keyPrefix,
+      failMode: cfg.failMode,
+      timeoutMs: cfg.redisTimeoutMs,
+    },
+  };
+}
 
+/** The config's limits, taking a call's own inputs: the API key is hashed here and never kept. */
+export class CallLimits extends Limits {
   constructor(cfg: RateLimitConfig) {
-    this.cfg = cfg;
-    if (cfg.redisUrl !== undefined) {
-      const proxy = cfg.keyLayout === 'litellm-proxy';
-      this.#redis = new RedisStore({
-        url: cfg.redisUrl,
-        keyLayout: cfg.keyLayout,
-        // LiteLLM proxy keys carry no prefix: the default one would stop the sharing.
-        keyPrefix: proxy && cfg.keyPrefix === CONFIG_DEFAULTS.rateLimit.keyPrefix ? '' : cfg.keyPrefix,
-        failMode: cfg.failMode,
-        timeoutMs: cfg.redisTimeoutMs,
-        unref: true,
-      });
-    }
-    let tokens = false;
-    const make = (l: ModelLimits): RateLimiter => {
-      if (l.tpm !== undefined) tokens = true;
-      return new RateLimiter({ rpm: l.rpm, tpm: l.tpm, maxParallel: l.maxParallel, algorithm: cfg.algorithm, store: this.#store() });
-    };
-    this.#perPair = limitsOf(cfg) ? make(cfg) : undefined;
-    for (const [model, l] of Object.entries(cfg.models)) if (limitsOf(l)) this.#models.set(model, make(l));
-    for (const [hash, l] of Object.entries(cfg.apiKeys)) if (limitsOf(l)) this.#keys.set(hash, make(l));
-    this.tokens = tokens;
+    super(optionsOf(cfg));
   }
 
-  /** Every limiter answers synchronously (memory): calls need no promise to be checked. */
-  get sync(): boolean {
-    return this.#redis === undefined;
-  }
-
-  #store(): RateLimitStore {
-    return this.#redis ?? new MemoryStore();
-  }
-
-  get active(): boolean {
-    return this.#perPair !== undefined || this.#models.size > 0 || this.#keys.size > 0;
-  }
-
-  scopes(model: unknown, apiKey: unknown): Scope[] {
-    const out: Scope[] = [];
-    const m = typeof model === 'string' ? model : '';
-    const needHash = this.#perPair !== undefined || this.#keys.size > 0;
-    const h = needHash ? hashApiKey(apiKey) : '';
-    if (this.#perPair) out.push({ limiter: this.#perPair, key: `model_per_key:${h}:${m}`, scope: 'model_per_key' });
-    const byModel = this.#models.get(m);
-    if (byModel) out.push({ limiter: byModel, key: `model:${m}`, scope: 'model' });
-    const byKey = this.#keys.get(h);
-    if (byKey) out.push({ limiter: byKey, key: `api_key:${h}`, scope: 'api_key' });
-    return out;
-  }
-
-  close(): Promise<void> | void {
-    return this.#redis?.close();
+  override scopes(model: unknown, apiKey: unknown): Scope[] {
+    return super.scopes(typeof model === 'string' ? model : '', this.needsKeyHash ? hashApiKey(apiKey) : '');
   }
 }
 
-let built: { cfg: RateLimitConfig; limits: CallLimits } | undefined;
+/** The limits of one config object, or why they cannot be enforced (thrown at every call, never skipped). */
+let built: { cfg: RateLimitConfig; limits?: CallLimits; error?: unknown } | undefined;
 
-/** Limits for the current config, rebuilt when the config object changes. */
-export function currentLimits(): CallLimits {
+function currentLimits(): CallLimits {
   const cfg = getConfig().rateLimit;
   if (built === undefined || built.cfg !== cfg) {
-    void built?.limits.close();
-    built = { cfg, limits: new CallLimits(cfg) };
+    void built?.limits?.close();
+    try {
+      built = { cfg, limits: new CallLimits(cfg) };
+    } catch (error) {
+      built = { cfg, error };
+    }
   }
-  return built.limits;
+  if (built.error !== undefined) throw built.error;
+  return built.limits!;
 }
 
 export async function closeLimits(): Promise<void> {
   const b = built;
   built = undefined;
-  await b?.limits.close();
+  await b?.limits?.close();
 }
 
-/** Prompt tokens, exact through the token accelerator; chars/4 if it cannot count this input. */
-function promptTokens(model: string | undefined, params: Record<string, unknown>, kind: 'completion' | 'embedding'): number {
+/** Tokens of a text, exact through the token accelerator; chars/4 if it cannot count this input. */
+function countText(model: string | undefined, text: string): number {
+  if (text === '') return 0;
+  try {
+    return tokenCounter({ model, text, countResponseTokens: true });
+  } catch {
+    return Math.ceil(text.length / 4);
+  }
+}
+
+function promptTokens(model: string | undefined, params: Record<string, unknown>, kind: Kind): number {
   try {
     if (kind === 'embedding') return tokenCounter({ model, text: params.input as string | string[] });
     return tokenCounter({ model, messages: params.messages as Record<string, unknown>[] });
@@ -119,160 +89,51 @@ function promptTokens(model: string | undefined, params: Record<string, unknown>
   }
 }
 
-function completionTokens(model: string | undefined, text: string): number {
-  if (text === '') return 0;
-  try {
-    return tokenCounter({ model, text, countResponseTokens: true });
-  } catch {
-    return Math.ceil(text.length / 4);
-  }
-}
-
-/** All scopes at once in memory without waiting: no promise at all on that common path. */
-function acquireAllSync(scopes: Scope[], tokens: number): Lease[] {
-  const leases: Lease[] = [];
-  try {
-    for (const s of scopes) leases.push(s.limiter.acquire(s.key, { tokens: s.limiter.spec.tpm ? tokens : 0, scope: s.scope }) as Lease);
-  } catch (err) {
-    refundAll(scopes, leases);
-    throw err;
-  }
-  return leases;
-}
-
-/** All or nothing across scopes: give back what the earlier scopes granted. */
-function refundAll(scopes: Scope[], leases: Lease[]): void {
-  for (let i = 0; i < leases.length; i++) {
-    const s = scopes[i];
-    void s.limiter.refund(s.key, leases[i].reservedTokens, s.limiter.spec.maxParallel > 0);
-  }
-}
-
-async function acquireAll(scopes: Scope[], tokens: number, cfg: RateLimitConfig): Promise<Lease[]> {
-  const leases: Lease[] = [];
-  const wait = cfg.onLimit === 'wait';
-  const deadline = performance.now() + (wait ? cfg.maxWaitMs : 0);
-  try {
-    for (const s of scopes) {
-      const maxWaitMs = wait ? Math.max(0, deadline - performance.now()) : 0;
-      leases.push(await s.limiter.acquire(s.key, { tokens: s.limiter.spec.tpm ? tokens : 0, maxWaitMs, scope: s.scope }));
-    }
-  } catch (err) {
-    refundAll(scopes, leases);
-    throw err;
-  }
-  return leases;
-}
-
-function settle(leases: Lease[], usedTokens: number | undefined): void {
-  for (const l of leases) {
-    if (usedTokens !== undefined) void l.reconcile(usedTokens);
-    void l.release();
-  }
-}
-
-interface StreamState {
-  leases: Lease[];
-  done: boolean;
-  model: string | undefined;
-  prompt: number;
-  text: string;
-  usage: number | undefined;
-  countTokens: boolean;
-}
-
-function endStream(st: StreamState): void {
-  if (st.done) return;
-  st.done = true;
-  settle(st.leases, st.countTokens ? st.usage ?? st.prompt + completionTokens(st.model, st.text) : undefined);
-}
-
-// A stream dropped without return() (never iterated, or left mid-way) frees its slots when collected.
-const abandoned = new FinalizationRegistry<StreamState>(endStream);
-
-/** Holds the call's slots until the stream ends, throws, is returned from, or is garbage collected. */
-function holdUntilDone(stream: AsyncIterable<unknown>, st: StreamState): AsyncIterableIterator<unknown> {
-  const it = stream[Symbol.asyncIterator]();
-  const wrapper: AsyncIterableIterator<unknown> = {
-    async next(...args: [] | [unknown]) {
-      let r: IteratorResult<unknown>;
-      try {
-        r = await it.next(...args);
-      } catch (err) {
-        endStream(st);
-        throw err;
-      }
-      if (r.done) endStream(st);
-      else if (st.countTokens) {
-        const chunk = r.value as { choices?: { delta?: { content?: unknown } }[]; usage?: { total_tokens?: unknown } };
-        const c = chunk?.choices?.[0]?.delta?.content;
-        if (typeof c === 'string') st.text += c;
-        const u = chunk?.usage?.total_tokens;
-        if (typeof u === 'number') st.usage = u;
-      }
-      return r;
-    },
-    async return(value?: unknown) {
-      endStream(st);
-      return it.return ? it.return(value) : { done: true, value };
-    },
-    async throw(err?: unknown) {
-      endStream(st);
-      if (it.throw) return it.throw(err);
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  abandoned.register(wrapper, st, st);
-  return wrapper;
-}
-
 /**
- * Wraps litellm's completion / embedding: check every scope before the call (tpm reserves the prompt's
- * tokens plus max_tokens), reconcile with the reported usage after, hold parallel slots until a
- * stream ends. Denials throw RateLimitError (or wait when onLimit is 'wait').
+ * Wraps litellm's completion / embedding: every scope is checked before the call (tpm reserves the
+ * prompt's tokens plus max_tokens), settled with the reported usage after, and a stream holds its
+ * slots until it ends. Denials throw RateLimitError (or wait when onLimit is 'wait'); limits that
+ * cannot be enforced throw their error at every call rather than letting calls through unlimited.
  */
-export function rateLimited(kind: 'completion' | 'embedding') {
+export function rateLimited(kind: Kind) {
   return (original: AnyFn): AnyFn =>
     async function rateLimitedCall(this: unknown, params: Record<string, unknown>) {
-      let limits: CallLimits;
-      let scopes: Scope[];
-      try {
-        limits = currentLimits();
-        scopes = params !== null && typeof params === 'object' ? limits.scopes(params.model, params.apiKey) : [];
-      } catch (err) {
-        throw markInternal(err); // our setup failed (e.g. ioredis missing): the guard calls the original
-      }
-      if (scopes.length === 0) return original.call(this, params);
+      const limits = currentLimits();
+      if (params === null || typeof params !== 'object') return original.call(this, params);
       const model = typeof params.model === 'string' ? params.model : undefined;
+      let admission: Admission;
       let prompt = 0;
-      let reserve = 0;
-      if (limits.tokens) {
-        prompt = promptTokens(model, params, kind);
-        const max = params.max_tokens;
-        reserve = prompt + (typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : 0);
+      try {
+        const scopes = limits.scopes(model, params.apiKey);
+        if (scopes.length === 0) return original.call(this, params);
+        if (limits.countsTokens) prompt = promptTokens(model, params, kind);
+        admission = await limits.admit(scopes, limits.countsTokens ? reservedTokens(prompt, params.max_tokens) : 0);
+      } catch (err) {
+        if (err instanceof RateLimitError) throw err;
+        throw markInternal(err); // our own path failed: the guard calls the original
       }
-      const leases = limits.sync && limits.cfg.onLimit === 'error' ? acquireAllSync(scopes, reserve) : await acquireAll(scopes, reserve, limits.cfg);
       let result: unknown;
       try {
         result = await original.call(this, params);
       } catch (err) {
-        settle(leases, limits.tokens ? 0 : undefined);
+        admission.settle(limits.countsTokens ? 0 : undefined);
         throw err;
       }
-      if (kind === 'completion' && params.stream && result !== null && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-        return holdUntilDone(result as AsyncIterable<unknown>, { leases, done: false, model, prompt, text: '', usage: undefined, countTokens: limits.tokens });
+      if (kind === 'completion' && params.stream && result !== null &&
+        typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+        const tally = {
+          counting: limits.countsTokens, promptTokens: prompt,
+          countText: (t: string) => countText(model, t),
+        };
+        return holdUntilDone(result as AsyncIterable<unknown>, admission, tally);
       }
       let used: number | undefined;
-      if (limits.tokens) {
-        const r = result as { usage?: { total_tokens?: unknown }; choices?: { message?: { content?: unknown } }[] };
-        const total = r?.usage?.total_tokens;
-        const content = r?.choices?.[0]?.message?.content;
-        used = typeof total === 'number' ? total : prompt + (typeof content === 'string' ? completionTokens(model, content) : 0);
+      try {
+        if (limits.countsTokens) used = answerUsage(result, prompt, (t) => countText(model, t));
+      } catch {
+        used = undefined; // keep the reservation; the slots are released all the same
       }
-      settle(leases, used);
+      admission.settle(used);
       return result;
     };
 }

@@ -25,8 +25,8 @@ describe('RateLimiter options', () => {
 
   it('rejects bad call arguments and a bad maxKeys', () => {
     const rl = new RateLimiter({ rpm: 5 });
-    expect(() => rl.check(5 as never)).toThrow('RateLimiter.check: key must be a string, got number');
-    expect(() => rl.check('k', { tokens: -1 })).toThrow('RateLimiter.check: tokens must be a non-negative integer, got -1');
+    expect(() => rl.check(5 as never)).toThrow('RateLimiter.check: key: invalid value 5; accepted: a string');
+    expect(() => rl.check('k', { tokens: -1 })).toThrow('RateLimiter.check: tokens: invalid value -1; accepted: a non-negative integer');
     expect(() => new MemoryStore({ maxKeys: 0 })).toThrow('MemoryStore: maxKeys: invalid value 0; accepted: an integer from 1 to 1073741824');
   });
 
@@ -283,6 +283,49 @@ describe('slot layouts', () => {
       expect(rl.checkSync(`k${i}`, { tokens: 60 }).limitType).toBe('tokens');
       expect(rl.checkSync(`k${i}`, { tokens: 40 }).allowed).toBe(true);
       expect(rl.checkSync(`k${i}`).limitType).toBe('requests');
+    }
+  });
+});
+
+describe('requests that can never fit, and long waits (issue 11 #12)', () => {
+  it('more tokens than tpm is denied at once, whatever maxWaitMs', () => {
+    const rl = new RateLimiter({ tpm: 10 });
+    for (const maxWaitMs of [0, 1000, Infinity]) {
+      let err: unknown;
+      try {
+        rl.acquire('k', { tokens: 11, maxWaitMs });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(RateLimitError);
+      expect((err as RateLimitError).retryAfterMs).toBe(Infinity);
+    }
+  });
+
+  it('a wait longer than a timer can hold sleeps (clamped), without polling or TimeoutOverflowWarning', async () => {
+    class CountingStore extends MemoryStore {
+      consumed = 0;
+      override consume(...a: Parameters<MemoryStore['consume']>): CheckResult {
+        this.consumed++;
+        return super.consume(...a);
+      }
+    }
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w.name); };
+    process.on('warning', onWarning);
+    try {
+      const store = new CountingStore();
+      const rl = new RateLimiter({ rpm: 1, windowMs: 2 ** 31 - 1, store, clock: () => 2 ** 31 - 10 });
+      rl.acquire('k');
+      const waiting = Promise.resolve(rl.acquire('k', { maxWaitMs: Infinity })).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(store.consumed).toBe(2); // the first check and the one that started the wait: no polling
+      await rl.close(); // ends the wait
+      expect(await waiting).toBeInstanceOf(RateLimitError);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
     }
   });
 });

@@ -102,7 +102,8 @@ describe('RedisStore', () => {
     const r = await rl.check(d);
     expect(r.allowed).toBe(false);
     expect(r.limitType).toBe('requests');
-    expect(() => new RateLimiter({ rpm: 1, algorithm: 'token-bucket', store })).toThrow(/litellm-proxy' uses LiteLLM's fixed window/);
+    expect(() => new RateLimiter({ rpm: 1, algorithm: 'token-bucket', store })).toThrow(
+      "RedisStore (keyLayout 'litellm-proxy'): algorithm: invalid value \"token-bucket\"; accepted: 'sliding-window' (LiteLLM's fixed window)");
     await store.close();
   });
 
@@ -168,7 +169,11 @@ describe('RedisStore when Redis goes away', () => {
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err.limitType).toBe('store_unavailable');
     // releases and reconciles during the outage resolve quietly
-    await expect(Promise.resolve(rlOpen.refund(key, 0, true))).resolves.toBeUndefined();
+    const lease = await rlOpen.acquire(key);
+    expect(lease.result.limitType).toBe('store_unavailable'); // granted without Redis: holds nothing there
+    await expect(Promise.resolve(lease.release())).resolves.toBeUndefined();
+    await expect(Promise.resolve(lease.refund())).resolves.toBeUndefined();
+    await expect(Promise.resolve(rlOpen.refund(key))).resolves.toBeUndefined();
     expect(open.errors).toBeGreaterThan(0);
     await new Promise((r) => setImmediate(r));
     expect(warnings.length).toBe(2); // once per store, not once per failed check
@@ -209,9 +214,13 @@ describe('RedisStore when Redis goes away', () => {
     } finally {
       redis.resume();
     }
-    // Answers again once Redis does: the limit of 1 is used, so denied on its merits.
+    // Answers again once Redis does (on a new connection: the silent one was dropped): the limit of 1
+    // is used, so denied on its merits.
     let r = await a.check(key);
-    for (let i = 0; i < 50 && r.limitType !== 'requests'; i++) r = await a.check(key);
+    for (let i = 0; i < 100 && r.limitType !== 'requests'; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      r = await a.check(key);
+    }
     expect(r).toMatchObject({ allowed: false, limitType: 'requests' });
     await open.close();
     await closed.close();
@@ -227,9 +236,19 @@ describe('RedisStore when Redis goes away', () => {
   });
 
   it('rejects bad options with messages naming the option', () => {
-    expect(() => new RedisStore({} as never)).toThrow('RedisStore: pass exactly one of url, client');
-    expect(() => new RedisStore({ url: redis.url, failMode: 'maybe' as never })).toThrow("RedisStore: failMode must be 'open' or 'closed', got \"maybe\"");
-    expect(() => new RedisStore({ url: redis.url, timeoutMs: -1 })).toThrow('RedisStore: timeoutMs must be a positive number, got -1');
-    expect(() => new RedisStore({ url: redis.url, keyLayout: 'x' as never })).toThrow("RedisStore: keyLayout must be 'fast-litellm' or 'litellm-proxy', got \"x\"");
+    const bad: [object, string][] = [
+      [{}, 'RedisStore: options: invalid value an object; accepted: an object with exactly one of url, client'],
+      [{ url: redis.url, failMode: 'maybe' }, 'RedisStore: failMode: invalid value "maybe"; accepted: open, closed'],
+      [{ url: redis.url, timeoutMs: -1 }, 'RedisStore: timeoutMs: invalid value -1; accepted: an integer from 1 to 2147483647'],
+      [{ url: redis.url, keyLayout: 'x' }, 'RedisStore: keyLayout: invalid value "x"; accepted: fast-litellm, litellm-proxy'],
+      [{ url: redis.url, slotTtlMs: 5 }, 'RedisStore: slotTtlMs: invalid value 5; accepted: an integer from 100 to 2147483647'],
+      [{ url: 5 }, 'RedisStore: url: invalid value 5; accepted: a redis:// URL string'],
+      [{ client: {} }, 'RedisStore: client: invalid value an object; accepted: an ioredis client'],
+    ];
+    for (const [options, message] of bad) expect(() => new RedisStore(options as never)).toThrow(message);
+    const store = new RedisStore({ url: redis.url, keyLayout: 'litellm-proxy' });
+    expect(() => new RateLimiter({ rpm: 1, windowMs: 1500, store })).toThrow(
+      "RedisStore (keyLayout 'litellm-proxy'): windowMs: invalid value 1500; accepted: a multiple of 1000 (whole seconds)");
+    void store.close();
   });
 });

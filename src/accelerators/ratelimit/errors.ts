@@ -1,6 +1,8 @@
+import { CODES } from '../../errors';
 import type { CheckResult, LimitSpec, LimitType } from './options';
 
-export const RATE_LIMITED = 'FAST_LITELLM_RATE_LIMITED';
+/** The `code` of every RateLimitError (kept as an export: apps compare against it). */
+export const RATE_LIMITED = CODES.RATE_LIMITED;
 
 export interface RateLimitErrorInit {
   result: CheckResult;
@@ -12,6 +14,9 @@ export interface RateLimitErrorInit {
 }
 
 const secs = (ms: number): string => String(Math.max(0, Math.ceil(ms / 1000)));
+/** A remainder for a header: an integer >= 0, or the limit itself when that limit was not checked. */
+const left = (remaining: number, limit: number): string =>
+  String(Number.isFinite(remaining) ? Math.max(0, Math.floor(remaining)) : limit);
 
 /**
  * 429 with headers in the style LiteLLM proxy sends: OpenAI-compatible
@@ -25,12 +30,12 @@ export function rateLimitHeaders(init: RateLimitErrorInit): Record<string, strin
   h['rate_limit_type'] = r.limitType;
   if (spec.rpm > 0) {
     h['x-ratelimit-limit-requests'] = String(spec.rpm);
-    h['x-ratelimit-remaining-requests'] = String(Number.isFinite(r.remainingRequests) ? Math.max(0, Math.floor(r.remainingRequests)) : spec.rpm);
+    h['x-ratelimit-remaining-requests'] = left(r.remainingRequests, spec.rpm);
     if (r.limitType === 'requests') h['x-ratelimit-reset-requests'] = secs(r.resetMs);
   }
   if (spec.tpm > 0) {
     h['x-ratelimit-limit-tokens'] = String(spec.tpm);
-    h['x-ratelimit-remaining-tokens'] = String(Number.isFinite(r.remainingTokens) ? Math.max(0, Math.floor(r.remainingTokens)) : spec.tpm);
+    h['x-ratelimit-remaining-tokens'] = left(r.remainingTokens, spec.tpm);
     if (r.limitType === 'tokens') h['x-ratelimit-reset-tokens'] = secs(r.resetMs);
   }
   if (spec.maxParallel > 0) {

@@ -2,5 +2,10 @@ export { RateLimiter, type RateLimiterOptions, type CheckOptions, type AcquireOp
 export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export { RedisStore, type RedisStoreOptions } from './redis-store';
 export { RateLimitError, rateLimitHeaders, RATE_LIMITED } from './errors';
+export { CallLimits, type CallLimitsOptions, type LimitSettings } from './call-limits';
+export { Admission, type Scope } from './admission';
+export { holdUntilDone, type StreamTally } from './stream-hold';
+export { answerUsage, reservedTokens, usableTokens } from './usage';
+export { DEFAULTS, LIMIT_RANGES, defaultKeyPrefix } from './options';
 export type { RateLimitStore } from './store';
-export type { Algorithm, CheckResult, LimitSpec, LimitType, LimiterOptions } from './options';
+export type { Algorithm, CheckResult, KeyLayout, LimitRange, LimitSpec, LimitType, LimiterOptions } from './options';

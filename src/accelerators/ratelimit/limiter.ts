@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { invalidArgument, outOfRange } from '../../errors';
 import { RateLimitError } from './errors';
 import { MemoryStore } from './memory-store';
 import { compileSpec, type CheckResult, type LimiterOptions, type LimitSpec } from './options';
 import type { RateLimitStore } from './store';
+import { usableTokens } from './usage';
 
 export interface RateLimiterOptions extends LimiterOptions {
   /** Default: a new MemoryStore. */
@@ -16,7 +19,7 @@ export interface CheckOptions {
 }
 
 export interface AcquireOptions extends CheckOptions {
-  /** Wait up to this many ms for the limit to allow the call (default 0: fail at once). */
+  /** Wait up to this many ms for the limit to allow the call (default 0: fail at once; Infinity: no bound). */
   maxWaitMs?: number;
   /** Named in the RateLimitError message and `scope` field (e.g. 'model', 'api_key'). */
   scope?: string;
@@ -27,27 +30,56 @@ export interface Lease {
   readonly key: string;
   readonly result: CheckResult;
   readonly reservedTokens: number;
-  /** Frees the parallel slot; idempotent. */
+  /** Frees the parallel slot; idempotent; never throws or rejects. */
   release(): void | Promise<void>;
-  /** Replaces the reservation with the real usage (once; later calls are ignored). */
-  reconcile(actualTokens: number): void | Promise<void>;
+  /**
+   * Replaces the reservation with the real usage, once (later calls are ignored). A value that is not a
+   * finite number >= 0 keeps the reservation; fractions round up. Never throws or rejects.
+   */
+  reconcile(actualTokens: unknown): void | Promise<void>;
+  /** Undoes the whole grant (its request, its tokens, its slot), e.g. when another limit denied the call. */
+  refund(): void | Promise<void>;
 }
 
 type Awaitable<T> = T | Promise<T>;
 
+/** Node clamps longer timers to 1 ms (with a TimeoutOverflowWarning): a longer wait re-checks instead. */
+const MAX_TIMER_MS = 0x7fff_ffff;
+/** The slot id of a store whose slots never outlive this process: no id needed. */
+const LOCAL_SLOT = 'local';
+/** Slot ids unique across processes sharing a store: a random tag per process, then a counter. */
+const SLOT_TAG = randomBytes(6).toString('base64url');
+let slotSeq = 0;
+
 function checkTokens(where: string, v: unknown): number {
   if (v === undefined) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    throw new RangeError(`${where}: tokens must be a non-negative integer, got ${typeof v === 'number' ? v : typeof v}`);
-  }
+  if (typeof v !== 'number') invalidArgument(`${where}: tokens`, v, 'a non-negative integer');
+  if (!Number.isInteger(v) || v < 0) outOfRange(`${where}: tokens`, v, 'a non-negative integer');
   return v;
 }
 
 function checkKey(where: string, key: unknown): void {
-  if (typeof key !== 'string') throw new TypeError(`${where}: key must be a string, got ${typeof key}`);
+  if (typeof key !== 'string') invalidArgument(`${where}: key`, key, 'a string');
+}
+
+function checkWait(v: unknown): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number') invalidArgument('RateLimiter.acquire: maxWaitMs', v, 'a number >= 0 (Infinity: no bound)');
+  if (!(v >= 0)) outOfRange('RateLimiter.acquire: maxWaitMs', v, 'a number >= 0 (Infinity: no bound)');
+  return v;
 }
 
 const swallow = (): void => undefined;
+/** Runs a store call that must never reach the caller as an error (release, refresh, reconcile). */
+function quietly(f: () => void | Promise<void>): void | Promise<void> {
+  let r: void | Promise<void>;
+  try {
+    r = f();
+  } catch {
+    return;
+  }
+  return r instanceof Promise ? r.catch(swallow) : r;
+}
 
 export class RateLimiter {
   readonly spec: Readonly<LimitSpec>;
@@ -56,11 +88,15 @@ export class RateLimiter {
   /** The store when it is a MemoryStore: the sync paths call it without indirection. */
   readonly #mem: MemoryStore | undefined;
   #waiters: Array<() => void> = [];
+  #closed = false;
+  /** Slots held in a store whose slots expire: slot id -> key, refreshed while held. */
+  readonly #held = new Map<string, string>();
+  #refresher: NodeJS.Timeout | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.spec = Object.freeze(compileSpec(options));
     if (options.clock !== undefined && typeof options.clock !== 'function') {
-      throw new TypeError('RateLimiter: clock must be a function returning ms');
+      invalidArgument('RateLimiter: clock', options.clock, 'a function returning ms');
     }
     this.#clock = options.clock ?? Date.now;
     this.store = options.store ?? new MemoryStore();
@@ -92,7 +128,7 @@ export class RateLimiter {
   checkSync(key: string, options?: CheckOptions): CheckResult {
     const mem = this.#mem;
     if (mem === undefined) {
-      if (this.store.async) throw new TypeError('RateLimiter.checkSync: the store is async; use check()');
+      if (this.store.async) invalidArgument('RateLimiter.checkSync: store', 'async', 'a sync store (use check())');
       return this.check(key, options) as CheckResult;
     }
     if (typeof key !== 'string') checkKey('RateLimiter.checkSync', key);
@@ -102,35 +138,40 @@ export class RateLimiter {
 
   /**
    * Like check(), and also takes a parallel slot when maxParallel is set. Throws (or rejects with)
-   * RateLimitError when denied after waiting up to maxWaitMs.
+   * RateLimitError when denied after waiting up to maxWaitMs; a call that can never fit (more tokens
+   * than tpm) is denied at once whatever the wait.
    */
   acquire(key: string, options: AcquireOptions = {}): Awaitable<Lease> {
     checkKey('RateLimiter.acquire', key);
     const cost = checkTokens('RateLimiter.acquire', options.tokens);
-    const maxWaitMs = options.maxWaitMs ?? 0;
-    if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0)) {
-      throw new RangeError(`RateLimiter.acquire: maxWaitMs must be a non-negative number, got ${maxWaitMs}`);
-    }
-    const first = this.store.consume(key, cost, true, this.#clock(), this.spec);
-    if (!(first instanceof Promise) && (first.allowed || maxWaitMs === 0)) {
-      if (first.allowed) return this.#lease(key, cost, first);
+    const maxWaitMs = checkWait(options.maxWaitMs);
+    const slot = this.#slotId();
+    const first = this.store.consume(key, cost, slot, this.#clock(), this.spec);
+    if (!(first instanceof Promise) && (first.allowed || maxWaitMs === 0 || !Number.isFinite(first.retryAfterMs))) {
+      if (first.allowed) return this.#lease(key, cost, slot, first);
       throw new RateLimitError({ result: first, spec: this.spec, scope: options.scope });
     }
-    return this.#acquireAsync(key, cost, first, maxWaitMs, options.scope);
+    return this.#acquireAsync(key, cost, slot, first, maxWaitMs, options.scope);
   }
 
-  async #acquireAsync(key: string, cost: number, first: Awaitable<CheckResult>, maxWaitMs: number, scope?: string): Promise<Lease> {
+  #slotId(): string | false {
+    if (this.spec.maxParallel === 0) return false;
+    return this.store.slotTtlMs === undefined ? LOCAL_SLOT : `${SLOT_TAG}.${(++slotSeq).toString(36)}`;
+  }
+
+  async #acquireAsync(key: string, cost: number, slot: string | false, first: Awaitable<CheckResult>,
+    maxWaitMs: number, scope?: string): Promise<Lease> {
     // The wait budget is real time, whatever clock the limits use.
     const start = performance.now();
     let r = await first;
     for (;;) {
-      if (r.allowed) return this.#lease(key, cost, r);
+      if (r.allowed) return this.#lease(key, cost, slot, r);
       const waited = performance.now() - start;
-      if (!(r.retryAfterMs <= maxWaitMs - waited)) {
+      if (this.#closed || !Number.isFinite(r.retryAfterMs) || !(r.retryAfterMs <= maxWaitMs - waited)) {
         throw new RateLimitError({ result: r, spec: this.spec, scope, waitedMs: maxWaitMs > 0 ? waited : undefined });
       }
-      await this.#sleep(Math.max(1, r.retryAfterMs));
-      r = await this.store.consume(key, cost, true, this.#clock(), this.spec);
+      await this.#sleep(Math.min(MAX_TIMER_MS, Math.max(1, r.retryAfterMs)));
+      r = await this.store.consume(key, cost, slot, this.#clock(), this.spec);
     }
   }
 
@@ -145,7 +186,8 @@ export class RateLimiter {
         if (i >= 0) this.#waiters.splice(i, 1);
         resolve();
       }, ms);
-      t.unref?.();
+      // Ref'd: the app awaits this wait (bounded by its maxWaitMs); an unref'd one would let a lone
+      // `await acquire()` end the process mid-wait.
       this.#waiters.push(done);
     });
   }
@@ -157,56 +199,90 @@ export class RateLimiter {
     for (const f of w) f();
   }
 
-  #lease(key: string, cost: number, result: CheckResult): Lease {
-    let held = this.spec.maxParallel > 0;
+  #lease(key: string, cost: number, slot: string | false, result: CheckResult): Lease {
+    // A fail-open grant took nothing in the store: it has nothing to release or refund there.
+    const counted = result.limitType !== 'store_unavailable';
+    let held = slot !== false && counted;
     let reserved = cost;
-    let reconciled = false;
-    const lease: Lease = {
+    let reconciled = !counted || this.spec.tpm === 0;
+    let refunded = !counted;
+    if (held && this.store.slotTtlMs !== undefined) this.#hold(slot as string, key);
+    const release = (): void | Promise<void> => {
+      if (!held) return;
+      held = false;
+      this.#unhold(slot as string);
+      const p = quietly(() => this.store.release(key, slot as string, this.#clock(), this.spec));
+      if (p instanceof Promise) return p.then(() => this.#wake());
+      this.#wake();
+    };
+    return {
       key,
       result,
       reservedTokens: cost,
-      release: () => {
-        if (!held) return;
-        held = false;
-        const p = this.store.adjust(key, 0, 0, -1, this.#clock(), this.spec);
-        if (p instanceof Promise) return p.then(() => this.#wake(), swallow);
-        this.#wake();
-      },
-      reconcile: (actualTokens: number) => {
-        if (reconciled || this.spec.tpm === 0) return;
+      release,
+      reconcile: (actualTokens: unknown) => {
+        if (reconciled) return;
         reconciled = true;
-        const delta = checkTokens('Lease.reconcile', actualTokens) - reserved;
-        reserved = actualTokens;
-        if (delta !== 0) {
-          const p = this.store.adjust(key, 0, delta, 0, this.#clock(), this.spec);
-          if (p instanceof Promise) return p.catch(swallow);
-        }
+        const used = usableTokens(actualTokens);
+        if (used === undefined || used === reserved) return;
+        const delta = used - reserved;
+        reserved = used;
+        return quietly(() => this.store.adjust(key, 0, delta, this.#clock(), this.spec));
+      },
+      refund: () => {
+        const r = release();
+        if (refunded) return r;
+        refunded = true;
+        reconciled = true;
+        const tokens = reserved;
+        const a = quietly(() => this.store.adjust(key, -1, -tokens, this.#clock(), this.spec));
+        return r instanceof Promise || a instanceof Promise ? Promise.all([r, a]).then(swallow) : undefined;
       },
     };
-    return lease;
+  }
+
+  #hold(slot: string, key: string): void {
+    this.#held.set(slot, key);
+    if (this.#refresher !== undefined) return;
+    // A third of the lease: two refreshes can be lost before a held slot expires.
+    const every = Math.max(1, Math.floor(this.store.slotTtlMs! / 3));
+    this.#refresher = setInterval(() => this.#refreshAll(), every);
+    this.#refresher.unref();
+  }
+
+  #unhold(slot: string): void {
+    if (!this.#held.delete(slot) || this.#held.size > 0 || this.#refresher === undefined) return;
+    clearInterval(this.#refresher);
+    this.#refresher = undefined;
+  }
+
+  #refreshAll(): void {
+    const now = this.#clock();
+    for (const [slot, key] of this.#held) void quietly(() => this.store.refresh?.(key, slot, now, this.spec));
   }
 
   /** Adds real token usage for key, minus what was reserved for it at check time. */
   reconcile(key: string, actualTokens: number, reservedTokens = 0): Awaitable<void> {
     checkKey('RateLimiter.reconcile', key);
-    const delta = checkTokens('RateLimiter.reconcile', actualTokens) - checkTokens('RateLimiter.reconcile', reservedTokens);
+    const where = 'RateLimiter.reconcile';
+    const delta = checkTokens(where, actualTokens) - checkTokens(where, reservedTokens);
     if (delta === 0 || this.spec.tpm === 0) return;
-    return this.store.adjust(key, 0, delta, 0, this.#clock(), this.spec);
+    return this.store.adjust(key, 0, delta, this.#clock(), this.spec);
   }
 
-  /** Undoes a granted check/acquire (e.g. when another limit on the same call denied it). */
-  refund(key: string, tokens = 0, parallel = false): Awaitable<void> {
+  /** Undoes a granted check() (its request and `tokens`); a lease undoes itself with lease.refund(). */
+  refund(key: string, tokens = 0): Awaitable<void> {
     checkKey('RateLimiter.refund', key);
-    const r = this.store.adjust(key, -1, -checkTokens('RateLimiter.refund', tokens), parallel ? -1 : 0, this.#clock(), this.spec);
-    if (parallel) {
-      if (r instanceof Promise) return r.then(() => this.#wake());
-      this.#wake();
-    }
-    return r;
+    return this.store.adjust(key, -1, -checkTokens('RateLimiter.refund', tokens), this.#clock(), this.spec);
   }
 
+  /** Ends waits (they reject with their RateLimitError), stops lease refreshes, closes the store. */
   close(): Awaitable<void> {
+    this.#closed = true;
     this.#wake();
+    if (this.#refresher !== undefined) clearInterval(this.#refresher);
+    this.#refresher = undefined;
+    this.#held.clear();
     return this.store.close?.();
   }
 }

@@ -39,6 +39,8 @@ export const DEFAULTS = Object.freeze({
   maxKeys: 1_000_000,
   maxWaitMs: 30_000,
   redisTimeoutMs: 250,
+  /** ms a parallel slot in Redis stays taken without a refresh (a crashed holder's slot comes back). */
+  slotTtlMs: 30_000,
   failMode: 'open' as 'open' | 'closed',
   keyLayout: 'fast-litellm' as KeyLayout,
   /** Prefix of our own key layout. The 'litellm-proxy' layout has none: see defaultKeyPrefix(). */

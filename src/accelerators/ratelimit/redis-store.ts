@@ -1,37 +1,29 @@
-import { DEFAULTS, type CheckResult, type LimitSpec, type LimitType } from './options';
+import { CODES, invalidArgument, outOfRange } from '../../errors';
+import { checkRange, DEFAULTS, defaultKeyPrefix, LIMIT_RANGES, type CheckResult, type KeyLayout, type LimitSpec,
+  type LimitType } from './options';
 import { LITELLM_PROXY_SCRIPT, NATIVE_SCRIPT } from './lua';
+import { dropClient, ownClient, type RedisLike } from './redis-client';
+import { RedisDeadline, type Waiter } from './redis-deadline';
 import type { RateLimitStore } from './store';
 
-/** The slice of an ioredis 5 client this store uses. */
-interface RedisLike {
-  status: string;
-  defineCommand(name: string, def: { numberOfKeys?: number; lua: string }): void;
-  on(event: string, fn: (...a: unknown[]) => void): unknown;
-  once(event: string, fn: (...a: unknown[]) => void): unknown;
-  removeListener(event: string, fn: (...a: unknown[]) => void): unknown;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-  [command: string]: unknown;
-}
-
 export interface RedisStoreOptions {
-  /** redis:// URL; the store then owns (and closes) its ioredis client. */
+  /** redis:// URL; the store then owns (and closes) its ioredis client, which never holds the process. */
   url?: string;
   /** An existing ioredis client (left open by close()). */
   client?: unknown;
   /** Prepended to every key (default 'fast-litellm:rl:'; '' with keyLayout 'litellm-proxy'). */
   keyPrefix?: string;
   /**
-   * 'fast-litellm' (default): one hash per key. 'litellm-proxy': LiteLLM proxy's `{descriptor}:requests`
+   * 'fast-litellm' (default): one string per key. 'litellm-proxy': LiteLLM proxy's `{descriptor}:requests`
    * keys and fixed-window semantics, so Node workers and a Python LiteLLM proxy count together.
    */
-  keyLayout?: 'fast-litellm' | 'litellm-proxy';
-  /** When Redis is down or slower than timeoutMs: allow ('open', default) or deny ('closed'). */
+  keyLayout?: KeyLayout;
+  /** When Redis is down or silent for timeoutMs: allow ('open', default) or deny ('closed'). */
   failMode?: 'open' | 'closed';
-  /** Per-command deadline in ms (default 250). */
+  /** ms Redis may stay silent while it owes an answer (default 250); our own busy time is not counted. */
   timeoutMs?: number;
-  /** Let the process exit while the connection is open (for a client the store owns). */
-  unref?: boolean;
+  /** ms a parallel slot stays taken without a refresh (default 30,000); RateLimiter refreshes held ones. */
+  slotTtlMs?: number;
 }
 
 const TYPES: LimitType[] = ['requests', 'requests', 'tokens', 'max_parallel_requests'];
@@ -41,17 +33,12 @@ const CMD_PROXY = 'fastLitellmRateLimitProxy';
 const MAX_BATCH = 128;
 /** Integers per item in a reply (see lua.ts). */
 const REPLY_WIDTH = 7;
+const SLOT_TTL_RANGE = { min: 100, max: 0x7fff_ffff, integer: true } as const;
+/** Statuses of an ioredis client while a connection attempt is under way: worth waiting for. */
+const CONNECTING = new Set(['wait', 'connecting', 'connect']);
 
 /** The script's leading arguments: one limiter's spec, shared by every item of a call. */
 const headers = new WeakMap<LimitSpec, (string | number)[]>();
-function header(s: LimitSpec): (string | number)[] {
-  let h = headers.get(s);
-  if (h === undefined) {
-    h = [s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel];
-    headers.set(s, h);
-  }
-  return h;
-}
 
 /** A reply and where this item's 7 integers start in it; null when Redis failed. */
 type Slot = { r: unknown[]; at: number } | null;
@@ -65,70 +52,60 @@ interface Pending {
 }
 const inf = (n: number): number => (n < 0 ? Infinity : n);
 
-function loadIoredis(): new (url: string, opts: object) => RedisLike {
-  try {
-    // Optional peer dependency, loaded only when a RedisStore is built from a URL.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('ioredis') as new (url: string, opts: object) => RedisLike;
-  } catch {
-    throw new Error('RedisStore: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }');
-  }
+function oneOf<T extends string>(where: string, v: unknown, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!allowed.includes(v as T)) invalidArgument(where, v, allowed.join(', '));
+  return v as T;
 }
 
 export class RedisStore implements RateLimitStore {
   readonly async = true;
   readonly keyPrefix: string;
-  readonly keyLayout: 'fast-litellm' | 'litellm-proxy';
+  readonly keyLayout: KeyLayout;
   readonly failMode: 'open' | 'closed';
   readonly timeoutMs: number;
-  /** Commands that failed or timed out (each answered per failMode). */
+  readonly slotTtlMs: number;
+  /** Commands that failed or went unanswered (each answered per failMode). */
   errors = 0;
   readonly client: RedisLike;
   readonly #owned: boolean;
+  readonly #deadline: RedisDeadline;
   #warned = false;
-  #everReady = false;
   #closed = false;
   /** Off for a Redis Cluster: one script call may only touch keys of one slot (CROSSSLOT). */
   readonly #batching: boolean;
+  #queue: Pending[] = [];
+  #tickOpen = false;
+  /** Items waiting for a connection attempt under way. */
+  #connectQueue: Pending[] = [];
 
   constructor(options: RedisStoreOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError('RedisStore: options must be an object');
+    if (options === null || typeof options !== 'object') invalidArgument('RedisStore: options', options, 'an object');
     const { url, client } = options;
-    if ((url === undefined) === (client === undefined)) throw new TypeError('RedisStore: pass exactly one of url, client');
-    if (url !== undefined && typeof url !== 'string') throw new TypeError('RedisStore: url must be a string');
-    this.keyLayout = options.keyLayout ?? 'fast-litellm';
-    if (this.keyLayout !== 'fast-litellm' && this.keyLayout !== 'litellm-proxy') {
-      throw new RangeError(`RedisStore: keyLayout must be 'fast-litellm' or 'litellm-proxy', got ${JSON.stringify(this.keyLayout)}`);
+    if ((url === undefined) === (client === undefined)) {
+      invalidArgument('RedisStore: options', options, 'an object with exactly one of url, client');
     }
-    this.keyPrefix = options.keyPrefix ?? (this.keyLayout === 'litellm-proxy' ? '' : DEFAULTS.keyPrefix);
-    if (typeof this.keyPrefix !== 'string') throw new TypeError('RedisStore: keyPrefix must be a string');
-    this.failMode = options.failMode ?? DEFAULTS.failMode;
-    if (this.failMode !== 'open' && this.failMode !== 'closed') {
-      throw new RangeError(`RedisStore: failMode must be 'open' or 'closed', got ${JSON.stringify(this.failMode)}`);
-    }
-    this.timeoutMs = options.timeoutMs ?? DEFAULTS.redisTimeoutMs;
-    if (typeof this.timeoutMs !== 'number' || !Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
-      throw new RangeError(`RedisStore: timeoutMs must be a positive number, got ${String(this.timeoutMs)}`);
-    }
+    if (url !== undefined && typeof url !== 'string') invalidArgument('RedisStore: url', url, 'a redis:// URL string');
+    const layouts: KeyLayout[] = ['fast-litellm', 'litellm-proxy'];
+    this.keyLayout = oneOf('RedisStore: keyLayout', options.keyLayout, layouts, DEFAULTS.keyLayout);
+    this.keyPrefix = options.keyPrefix ?? defaultKeyPrefix(this.keyLayout);
+    if (typeof this.keyPrefix !== 'string') invalidArgument('RedisStore: keyPrefix', this.keyPrefix, 'a string');
+    this.failMode = oneOf('RedisStore: failMode', options.failMode, ['open', 'closed'], DEFAULTS.failMode);
+    this.timeoutMs = options.timeoutMs === undefined
+      ? DEFAULTS.redisTimeoutMs
+      : checkRange('RedisStore: timeoutMs', options.timeoutMs, LIMIT_RANGES.redisTimeoutMs);
+    this.slotTtlMs = options.slotTtlMs === undefined
+      ? DEFAULTS.slotTtlMs
+      : checkRange('RedisStore: slotTtlMs', options.slotTtlMs, SLOT_TTL_RANGE);
+    this.#deadline = new RedisDeadline(this.timeoutMs, () => this.#onStall());
     if (url !== undefined) {
-      const Redis = loadIoredis();
-      this.client = new Redis(url, {
-        // Fail fast while disconnected instead of queueing checks until Redis returns.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        commandTimeout: this.timeoutMs,
-        connectTimeout: Math.max(1000, this.timeoutMs),
-        retryStrategy: (times: number) => Math.min(50 * times, 1000),
-      });
+      // A connection attempt has its own, longer bound: a busy loop must not abort a healthy connect.
+      this.client = ownClient(url, Math.max(10_000, this.timeoutMs));
       this.#owned = true;
-      if (options.unref) {
-        const c = this.client as unknown as { stream?: { unref?(): void } };
-        this.client.on('connect', () => c.stream?.unref?.());
-      }
     } else {
       this.client = client as RedisLike;
       if (!this.client || typeof this.client.defineCommand !== 'function') {
-        throw new TypeError('RedisStore: client must be an ioredis client');
+        invalidArgument('RedisStore: client', client, 'an ioredis client');
       }
       this.#owned = false;
     }
@@ -136,22 +113,29 @@ export class RedisStore implements RateLimitStore {
     // An 'error' event without a listener would crash the process.
     this.client.on('error', (e: unknown) => this.#warn(e));
     this.client.on('ready', () => {
-      this.#everReady = true;
       this.#warned = false;
+      this.#deadline.progress();
+      const q = this.#connectQueue;
+      this.#connectQueue = [];
+      this.#sendAll(q);
     });
-    if (this.client.status === 'ready') this.#everReady = true;
+    // A socket that connects is Redis answering: the ready check's round trip gets a full deadline.
+    this.client.on('connect', () => this.#deadline.progress());
+    // A connection attempt that ended without 'ready': its waiters are answered per failMode now.
+    this.client.on('close', () => this.#failConnectQueue());
     this.client.defineCommand(CMD, { lua: NATIVE_SCRIPT });
     this.client.defineCommand(CMD_PROXY, { lua: LITELLM_PROXY_SCRIPT });
   }
 
   bind(spec: LimitSpec): void {
-    if (this.keyLayout === 'litellm-proxy') {
-      if (spec.algorithm !== 'sliding-window') {
-        throw new RangeError("RedisStore: keyLayout 'litellm-proxy' uses LiteLLM's fixed window; algorithm must be 'sliding-window'");
-      }
-      if (spec.windowMs % 1000 !== 0) {
-        throw new RangeError(`RedisStore: keyLayout 'litellm-proxy' counts whole seconds; windowMs must be a multiple of 1000, got ${spec.windowMs}`);
-      }
+    if (this.keyLayout !== 'litellm-proxy') return;
+    if (spec.algorithm !== 'sliding-window') {
+      invalidArgument("RedisStore (keyLayout 'litellm-proxy'): algorithm", spec.algorithm,
+        "'sliding-window' (LiteLLM's fixed window)");
+    }
+    if (spec.windowMs % 1000 !== 0) {
+      const where = "RedisStore (keyLayout 'litellm-proxy'): windowMs";
+      outOfRange(where, spec.windowMs, 'a multiple of 1000 (whole seconds)');
     }
   }
 
@@ -159,19 +143,27 @@ export class RedisStore implements RateLimitStore {
     if (this.#warned || this.#closed) return;
     this.#warned = true;
     const msg = e instanceof Error ? e.message : String(e);
-    process.emitWarning(`fast-litellm rate limiting: Redis unavailable (${msg}); failing ${this.failMode} until it returns`, {
-      code: 'FAST_LITELLM_REDIS_UNAVAILABLE',
-    });
+    const text = `fast-litellm rate limiting: Redis unavailable (${msg}); failing ${this.failMode} until it returns`;
+    process.emitWarning(text, { code: CODES.STORE_UNAVAILABLE });
   }
 
-  #keys(key: string): string[] {
-    if (this.keyLayout === 'fast-litellm') return [this.keyPrefix + key];
+  /** Redis owed answers and said nothing for timeoutMs: drop our connection (its queue goes with it). */
+  #onStall(): void {
+    this.#warn(new Error(`no answer within ${this.timeoutMs} ms`));
+    if (this.#owned && !this.#closed) this.client.disconnect(true);
+  }
+
+  #keys(key: string, spec: LimitSpec): string[] {
+    if (this.keyLayout === 'fast-litellm') {
+      // One hash tag for the state and its slots: one cluster slot.
+      const k = `${this.keyPrefix}{${key}}`;
+      return spec.maxParallel ? [k, k + ':slots'] : [k];
+    }
     const d = `{${this.keyPrefix}${key}}:`;
-    return [d + 'window', d + 'requests', d + 'tokens', d + 'max_parallel_requests'];
+    const keys = [d + 'window', d + 'requests', d + 'tokens'];
+    if (spec.maxParallel) keys.push(d + 'max_parallel_requests', d + 'fast_litellm_slots');
+    return keys;
   }
-
-  #queue: Pending[] = [];
-  #tickOpen = false;
 
   /**
    * The first call of a tick goes out at once (no added latency for sequential callers); calls made
@@ -180,37 +172,96 @@ export class RedisStore implements RateLimitStore {
    */
   #run(key: string, spec: LimitSpec, args: (string | number)[]): Promise<Slot> {
     if (this.#closed) return NULL_SLOT;
+    const status = this.client.status;
+    if (status !== 'ready') {
+      if (!CONNECTING.has(status)) return Promise.resolve(this.#onError(new Error(`Redis connection is ${status}`)));
+      return new Promise((resolve) => this.#waitForConnection({ key, spec, args, resolve }));
+    }
     if (this.#batching) {
       if (this.#tickOpen) return new Promise((resolve) => void this.#queue.push({ key, spec, args, resolve }));
       this.#tickOpen = true;
       queueMicrotask(this.#flushBound);
     }
-    if (this.#everReady) return this.#single(key, spec, args);
-    return new Promise((resolve) => void this.#send([{ key, spec, args, resolve }]));
+    return this.#call(this.#keys(key, spec), spec, args, 1).then((r) => (r === null ? null : { r, at: 0 }));
   }
 
-  #command(keys: string[], spec: LimitSpec, args: (string | number)[]): Promise<unknown[]> {
-    const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown[]>>;
-    const p = c[this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY](keys.length, ...keys, ...header(spec), ...args);
-    return this.#owned ? p : withTimeout(p, this.timeoutMs);
+  #waitForConnection(item: Pending): void {
+    const resolve = item.resolve;
+    let answered = false;
+    const w: Waiter = {
+      expire: () => {
+        if (answered) return;
+        answered = true;
+        const i = this.#connectQueue.indexOf(item);
+        if (i >= 0) this.#connectQueue.splice(i, 1);
+        resolve(this.#onError(new Error(`not connected within ${this.timeoutMs} ms`)));
+      },
+    };
+    item.resolve = (slot) => {
+      if (answered) return;
+      answered = true;
+      this.#deadline.delete(w);
+      resolve(slot);
+    };
+    this.#connectQueue.push(item);
+    this.#deadline.add(w);
   }
 
-  /** The lone call of a tick: straight to ioredis, no batching arrays. */
-  #single(key: string, spec: LimitSpec, args: (string | number)[]): Promise<Slot> {
+  #failConnectQueue(): void {
+    const q = this.#connectQueue;
+    if (q.length === 0) return;
+    this.#connectQueue = [];
+    this.errors += q.length;
+    for (const it of q) it.resolve(null);
+  }
+
+  /** One script call, answered by Redis or, failing that, with null by the deadline. */
+  #call(keys: string[], spec: LimitSpec, args: (string | number)[], items: number): Promise<unknown[] | null> {
     let p: Promise<unknown[]>;
     try {
-      p = this.#command(this.#keys(key), spec, args);
+      const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown[]>>;
+      p = c[this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY](keys.length, ...keys, ...this.#header(spec), ...args);
     } catch (e) {
-      return Promise.resolve(this.#onError(e));
+      return Promise.resolve(this.#onError(e, items));
     }
-    return p.then((r) => ({ r, at: 0 }), this.#onError);
+    return new Promise((resolve) => {
+      let answered = false;
+      const w: Waiter = {
+        expire: () => {
+          answered = true;
+          this.errors += items;
+          resolve(null);
+        },
+      };
+      this.#deadline.add(w);
+      p.then((r) => {
+        if (answered) return this.#deadline.progress();
+        answered = true;
+        this.#deadline.delete(w);
+        resolve(r);
+      }, (e: unknown) => {
+        if (answered) return;
+        answered = true;
+        this.#deadline.delete(w);
+        resolve(this.#onError(e, items));
+      });
+    });
   }
 
-  readonly #onError = (e: unknown): null => {
-    this.errors++;
+  #header(s: LimitSpec): (string | number)[] {
+    let h = headers.get(s);
+    if (h === undefined) {
+      h = [s.windowMs, s.algorithm === 'token-bucket' ? 'b' : 's', s.rpm, s.tpm, s.maxParallel, this.slotTtlMs];
+      headers.set(s, h);
+    }
+    return h;
+  }
+
+  #onError(e: unknown, items = 1): null {
+    this.errors += items;
     this.#warn(e);
     return null;
-  };
+  }
 
   readonly #flushBound = (): void => this.#flush();
 
@@ -219,57 +270,39 @@ export class RedisStore implements RateLimitStore {
     const all = this.#queue;
     if (all.length === 0) return;
     this.#queue = [];
-    // Consecutive items of one limiter (one spec) share a call, so call order is kept.
+    this.#sendAll(all);
+  }
+
+  /** Consecutive items of one limiter (one spec) share a call, so call order is kept. */
+  #sendAll(all: Pending[]): void {
     let from = 0;
     for (let i = 1; i <= all.length; i++) {
-      if (i === all.length || all[i].spec !== all[from].spec || i - from === MAX_BATCH) {
-        void this.#send(all.slice(from, i));
+      if (i === all.length || all[i].spec !== all[from].spec || i - from === MAX_BATCH || !this.#batching) {
+        this.#send(all.slice(from, i));
         from = i;
       }
     }
   }
 
-  async #send(items: Pending[]): Promise<void> {
-    let r: unknown[] | null = null;
-    try {
-      if (!this.#everReady) await this.#firstConnect();
-      const keys: string[] = [];
-      const args: (string | number)[] = [];
-      for (const it of items) {
-        keys.push(...this.#keys(it.key));
-        args.push(...it.args);
-      }
-      r = await this.#command(keys, items[0].spec, args);
-    } catch (e) {
-      this.errors += items.length;
-      this.#warn(e);
+  #send(items: Pending[]): void {
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const it of items) {
+      keys.push(...this.#keys(it.key, it.spec));
+      args.push(...it.args);
     }
-    for (let i = 0; i < items.length; i++) items[i].resolve(r === null ? null : { r, at: i * REPLY_WIDTH });
-  }
-
-  #connecting: Promise<void> | undefined;
-
-  /** One shared wait for the first connection (checks made right after construction). */
-  #firstConnect(): Promise<void> {
-    this.#connecting ??= new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
-        this.client.removeListener('ready', onReady);
-        reject(new Error(`not connected within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      t.unref?.();
-      const onReady = (): void => {
-        clearTimeout(t);
-        resolve();
-      };
-      this.client.once('ready', onReady);
-    }).finally(() => {
-      this.#connecting = undefined;
+    void this.#call(keys, items[0].spec, args, items.length).then((r) => {
+      for (let i = 0; i < items.length; i++) items[i].resolve(r === null ? null : { r, at: i * REPLY_WIDTH });
     });
-    return this.#connecting;
   }
 
-  consume(key: string, cost: number, acquire: boolean, now: number, s: LimitSpec): Promise<CheckResult> {
-    return this.#run(key, s, [acquire ? 'C' : 'c', now, cost]).then((slot) => this.#result(slot, s));
+  consume(key: string, cost: number, slot: string | false, now: number, s: LimitSpec): Promise<CheckResult> {
+    const args = slot === false || !s.maxParallel ? ['c', now, cost] : ['C', now, cost, slot];
+    return this.#run(key, s, args).then((r) => {
+      // Unanswered: the script may still run on Redis and take the slot; give it back if it did.
+      if (r === null && args.length === 4) void this.release(key, slot as string, now, s);
+      return this.#result(r, s);
+    });
   }
 
   #result(slot: Slot, s: LimitSpec): CheckResult {
@@ -289,36 +322,47 @@ export class RedisStore implements RateLimitStore {
     };
   }
 
+  /** Redis did not answer: allowed without counting (open; limitType says so) or denied (closed). */
   #failed(s: LimitSpec): CheckResult {
-    const type: LimitType = s.rpm ? 'requests' : s.tpm ? 'tokens' : 'max_parallel_requests';
     const limit = s.rpm || s.tpm || s.maxParallel;
     if (this.failMode === 'open') {
-      return { allowed: true, remaining: limit, limit, resetMs: 0, retryAfterMs: 0, limitType: type, remainingRequests: s.rpm || Infinity, remainingTokens: s.tpm || Infinity };
+      return { allowed: true, remaining: limit, limit, resetMs: 0, retryAfterMs: 0, limitType: 'store_unavailable',
+        remainingRequests: s.rpm || Infinity, remainingTokens: s.tpm || Infinity };
     }
     const retry = Math.max(1000, this.timeoutMs);
-    return { allowed: false, remaining: 0, limit, resetMs: retry, retryAfterMs: retry, limitType: 'store_unavailable', remainingRequests: 0, remainingTokens: 0 };
+    return { allowed: false, remaining: 0, limit, resetMs: retry, retryAfterMs: retry, limitType: 'store_unavailable',
+      remainingRequests: 0, remainingTokens: 0 };
   }
 
-  async adjust(key: string, dRequests: number, dTokens: number, dParallel: number, now: number, s: LimitSpec): Promise<void> {
-    await this.#run(key, s, ['a', now, dRequests, dTokens, dParallel]);
+  async adjust(key: string, dRequests: number, dTokens: number, now: number, s: LimitSpec): Promise<void> {
+    if (s.rpm === 0) dRequests = 0;
+    if (s.tpm === 0) dTokens = 0;
+    if (dRequests === 0 && dTokens === 0) return;
+    await this.#run(key, s, ['a', now, dRequests, dTokens]);
+  }
+
+  async release(key: string, slot: string, now: number, s: LimitSpec): Promise<void> {
+    if (s.maxParallel) await this.#run(key, s, ['r', now, slot]);
+  }
+
+  async refresh(key: string, slot: string, now: number, s: LimitSpec): Promise<void> {
+    if (s.maxParallel) await this.#run(key, s, ['f', now, slot]);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#deadline.expireAll();
+    this.#failConnectQueue();
     if (!this.#owned) return;
-    try {
-      await withTimeout(this.client.quit(), this.timeoutMs);
-    } catch {
-      this.client.disconnect();
-    }
+    if (this.client.status !== 'ready') return dropClient(this.client);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.timeoutMs);
+      timer.unref();
+    });
+    await Promise.race([this.client.quit().catch(() => undefined), late]);
+    clearTimeout(timer);
+    dropClient(this.client);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`Redis command timed out after ${ms} ms`)), ms);
-    t.unref?.();
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
-  });
 }
