@@ -13,7 +13,7 @@ export interface AccelerationOptions {
   /** Feature modes that override the environment and config file. */
   features?: Partial<Record<FeatureName, FeatureMode['mode'] | `rollout:${number}` | boolean>>;
   errorThreshold?: number;
-  /** Hook ESM namespaces too (needs the import-in-the-middle loader registered; register.mjs does it). */
+  /** Reach the SDKs' ESM builds too (installs the ESM load hook; the --import entry asks for it). */
   esm?: boolean;
 }
 

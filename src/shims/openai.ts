@@ -1,5 +1,6 @@
+import { sdkDefaultFetch } from './openai-fetch';
 import { closePools, sdkFetch } from './pooling';
-import { fastFromSSEResponse } from './sdk-streaming';
+import { SSE_PREFIX_DONE, fastFromSSEResponse } from './sdk-streaming';
 import type { PatchTable } from './types';
 
 // The patch tables for the SDKs litellm's handlers build a client of per call, which apps calling a
@@ -9,6 +10,12 @@ import type { PatchTable } from './types';
 
 // Checked against openai 4.104 (the copy litellm 0.12 resolves here).
 const OPENAI_4 = { package: 'openai', versions: '>=4.104.0 <5.0.0' } as const;
+
+// openai 5, 6 and 7 share one layout (client.js / client.mjs, internal/shims, core/streaming), checked
+// against 5.0.0, 5.23.2, 6.0.0, 6.49.0, 7.0.0 and 7.59.0. Their SSE rules differ by release (the
+// [DONE] rule, EOF flush, `event: error`): the fast reader takes the rules of the installed code
+// (sseRulesOf), and hands everything past the common path to that code.
+const OPENAI_5_7 = { package: 'openai', versions: '>=5.0.0 <8.0.0' } as const;
 
 export const openaiTable: PatchTable = {
   package: 'openai',
@@ -30,7 +37,26 @@ export const openaiTable: PatchTable = {
       file: 'streaming.js',
       export: 'Stream.fromSSEResponse',
       feature: 'streaming',
-      replace: fastFromSSEResponse((data) => data.startsWith('[DONE]')),
+      replace: fastFromSSEResponse('v4', SSE_PREFIX_DONE),
+    },
+    {
+      // `this.fetch = options.fetch ?? Shims.getDefaultFetch()`: every client built without its own
+      // fetch (withOptions() clones included) gets the pooled one; a user's fetch is never seen.
+      ...OPENAI_5_7,
+      id: 'openai.getDefaultFetch',
+      file: 'internal/shims.js',
+      export: 'getDefaultFetch',
+      feature: 'connection_pooling',
+      acts: 'underneath',
+      value: sdkDefaultFetch('openai.getDefaultFetch'),
+    },
+    {
+      ...OPENAI_5_7,
+      id: 'openai.core.Stream.fromSSEResponse',
+      file: 'core/streaming.js',
+      export: 'Stream.fromSSEResponse',
+      feature: 'streaming',
+      replace: fastFromSSEResponse('v5+'),
     },
   ],
   dispose: closePools,

@@ -22,6 +22,8 @@ interface PooledOptions {
   bodyError?: BodyErrorMapper;
   /** NDJSON bodies arrive cut at line ends (litellm's readers parse each network chunk on its own). */
   lineChunks?: boolean;
+  /** 'web': a real global Response (openai 5-7 hand it to the app: asResponse(), withResponse()). */
+  response?: 'fast' | 'web';
 }
 
 // undici loads when the first pooled fetch is made (as the SDK or a litellm handler file loads), not
@@ -43,9 +45,12 @@ function transportLoaded(): boolean {
 }
 
 /** A pooled fetch over the shared registry that hands what it does not cover to `fallback`. */
-function pooled(fallback: FetchLike, options: PooledOptions = {}): FetchLike {
+export function pooled(fallback: FetchLike, options: PooledOptions = {}): FetchLike {
   const lineChunks = options.lineChunks ? (type: string | undefined) => isNdjson(type) && isEnabled('streaming') : undefined;
-  const opts = { registry: getRegistry(), fallback, bodyError: options.bodyError, ...(lineChunks ? { lineChunks } : {}) };
+  const opts = {
+    registry: getRegistry(), fallback, bodyError: options.bodyError, ...(lineChunks ? { lineChunks } : {}),
+    ...(options.response ? { response: options.response } : {}),
+  };
   const fast = createPooledFetch(opts as Parameters<typeof createPooledFetch>[0]);
   const f: FetchLike = transportLoaded() ? fast : (input, init) => fallback(input, init);
   pooledFns.add(f);

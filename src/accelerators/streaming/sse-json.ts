@@ -1,23 +1,40 @@
-import { SseDecoder } from '../pool/sse';
-
 // The common path of an SDK's server-sent-events reader, fast: whole events are cut from the bytes
-// without the per-chunk copies, unnamed events with JSON data are parsed and yielded. The first
-// event it does not take as is (a named event, an error payload, data that is not JSON, a last event
-// without its blank line) hands the rest of the stream, from that event on, to the library's own
-// reader, so every rule beyond the common path stays the library's.
+// without the per-chunk copies, and unnamed events whose data is a JSON value without an `error` are
+// parsed and yielded. The first event it does not take as is (a named event, an error payload, data
+// that is not JSON, CR line ends, a BOM, a last event without its blank line) hands the rest of the
+// stream, from that event on, to the library's own reader, so every rule beyond the common path (its
+// errors, its logs, its EOF rule) stays the library's.
+
+/** What differs between the SDK readers on the common path. */
+export interface SseRules {
+  /** The data that ends a stream ('[DONE]'). */
+  isDone(data: string): boolean;
+  /**
+   * After the end: 'drain' reads the rest and ignores it (openai 4-6, early 7); 'cancel' stops
+   * reading and cancels the body without aborting the request (later openai 7).
+   */
+  afterDone: 'drain' | 'cancel';
+  /** A read error that ends the stream quietly (the caller aborted). */
+  quiet(err: unknown, signal: AbortSignal | undefined): boolean;
+  /** Stop, quietly, as soon as the request's signal has aborted (later openai 7 checks between events). */
+  stopOnAbort: boolean;
+}
 
 export interface SseJsonSource {
   body: AsyncIterable<unknown>;
+  rules: SseRules;
+  /** The request's signal (the SDK's controller). */
+  signal?: AbortSignal;
   /** Stops the request (the SDKs abort their controller when a reader stops early). */
   abort(): void;
-  /** The library's own reader over the rest of the stream. */
+  /** The library's own reader over the rest of the stream: its values and errors pass through as they are. */
   handOver(rest: AsyncIterable<Uint8Array>): AsyncIterable<unknown>;
-  /** The data that ends a stream ('[DONE]'): later events are read and ignored, as the SDKs do. */
-  isDone(data: string): boolean;
 }
 
 const LF = 10;
 const CR = 13;
+const EMPTY = new Uint8Array(0);
+const utf8 = new TextDecoder();
 
 function toBytes(chunk: unknown): Uint8Array | undefined {
   if (chunk == null) return undefined;
@@ -25,6 +42,11 @@ function toBytes(chunk: unknown): Uint8Array | undefined {
   if (typeof chunk === 'string') return Buffer.from(chunk);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   return undefined;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const nonEmpty = parts.filter((p) => p.length > 0);
+  return nonEmpty.length === 1 ? nonEmpty[0] : nonEmpty.length === 0 ? EMPTY : Buffer.concat(nonEmpty);
 }
 
 /** Index just past the first blank line (\n\n, \r\r or \r\n\r\n) at or after `from`, or -1. */
@@ -38,9 +60,9 @@ function eventEnd(b: Uint8Array, from: number): number {
   return -1;
 }
 
-/** Cuts a byte stream into whole events, each with its blank line; what is left waits for more bytes. */
+/** Cuts a byte stream into whole events, each with its blank line (the SDKs' iterSSEChunks); the rest waits. */
 class EventCutter {
-  #rest: Uint8Array = new Uint8Array(0);
+  #rest: Uint8Array = EMPTY;
 
   push(chunk: Uint8Array): Uint8Array[] {
     const b = this.#rest.length === 0 ? chunk : Buffer.concat([this.#rest, chunk]);
@@ -62,6 +84,50 @@ class EventCutter {
   }
 }
 
+const NOT_TAKEN = Symbol('not taken');
+const NO_MESSAGE = Symbol('no message');
+
+/**
+ * One whole event with LF line ends: its data, NO_MESSAGE when the SDK's decoder would emit nothing
+ * (comments, id or retry lines only), NOT_TAKEN for anything else (CR, BOM, an `event` field).
+ * Field rules as the SDKs' SSEDecoder: `:` comments, one leading space stripped, `data` lines joined.
+ */
+function eventData(bytes: Uint8Array): string | typeof NO_MESSAGE | typeof NOT_TAKEN {
+  const text = utf8.decode(bytes);
+  if (text.includes('\r') || text.includes('\uFEFF')) return NOT_TAKEN;
+  let data: string | undefined;
+  let start = 0;
+  // The text ends with "\n\n": every line before the blank one is a field or a comment.
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl === start || nl === -1) break;
+    if (text.charCodeAt(start) !== 58 /* : */) {
+      const colon = text.indexOf(':', start);
+      const hasValue = colon !== -1 && colon < nl;
+      const field = hasValue ? text.slice(start, colon) : text.slice(start, nl);
+      if (field === 'event') return NOT_TAKEN;
+      if (field === 'data') {
+        let v = hasValue ? colon + 1 : nl;
+        if (text.charCodeAt(v) === 32) v++;
+        const value = text.slice(v, nl);
+        data = data === undefined ? value : `${data}\n${value}`;
+      }
+    }
+    start = nl + 1;
+  }
+  return data === undefined ? NO_MESSAGE : data;
+}
+
+function parse(data: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return NOT_TAKEN;
+  }
+  return value !== null && typeof value === 'object' && (value as { error?: unknown }).error ? NOT_TAKEN : value;
+}
+
 async function* restOf(head: Uint8Array, it: AsyncIterator<unknown>): AsyncGenerator<Uint8Array> {
   let finished = false;
   try {
@@ -78,26 +144,16 @@ async function* restOf(head: Uint8Array, it: AsyncIterator<unknown>): AsyncGener
   }
 }
 
-const NOT_TAKEN = Symbol('not taken');
-
-function take(event: string | null, data: string): unknown {
-  if (event !== null) return NOT_TAKEN;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return NOT_TAKEN;
-  }
-  return value !== null && typeof value === 'object' && (value as { error?: unknown }).error ? NOT_TAKEN : value;
-}
-
 export async function* sseJson(src: SseJsonSource): AsyncGenerator<unknown> {
+  const { rules, signal } = src;
   const cutter = new EventCutter();
-  const decoder = new SseDecoder();
   const it = src.body[Symbol.asyncIterator]();
+  // Events the SDK's decoder would emit nothing for: its raw lines carry over to the next event.
+  const carried: Uint8Array[] = [];
   let done = false;
+  let rest: AsyncIterable<unknown> | undefined;
   try {
-    for (;;) {
+    read: for (;;) {
       const r = await it.next();
       if (r.done) break;
       const bytes = toBytes(r.value);
@@ -105,31 +161,45 @@ export async function* sseJson(src: SseJsonSource): AsyncGenerator<unknown> {
       const events = cutter.push(bytes);
       for (let i = 0; i < events.length; i++) {
         if (done) continue;
-        for (const m of decoder.push(events[i])) {
-          if (src.isDone(m.data)) {
-            done = true;
-            continue;
-          }
-          const value = take(m.event, m.data);
-          if (value === NOT_TAKEN) {
-            const head = Buffer.concat([...events.slice(i), cutter.rest]);
-            yield* src.handOver(restOf(head, it));
-            done = true;
+        if (rules.stopOnAbort && signal?.aborted) {
+          done = true;
+          return;
+        }
+        const data = eventData(events[i]);
+        if (data === NO_MESSAGE) {
+          carried.push(events[i]);
+          continue;
+        }
+        if (data !== NOT_TAKEN && rules.isDone(data)) {
+          done = true;
+          if (rules.afterDone === 'cancel') {
+            await Promise.resolve(it.return?.()).catch(() => undefined);
             return;
           }
-          yield value;
+          continue;
         }
+        const value = data === NOT_TAKEN ? NOT_TAKEN : parse(data);
+        if (value === NOT_TAKEN) {
+          rest = src.handOver(restOf(concat([...carried, ...events.slice(i), cutter.rest]), it));
+          break read;
+        }
+        carried.length = 0;
+        yield value;
       }
     }
-    if (!done && cutter.rest.some((c) => c !== LF && c !== CR)) {
-      yield* src.handOver(restOf(cutter.rest, it));
+    if (rest === undefined && !done && cutter.rest.some((c) => c !== LF && c !== CR)) {
+      rest = src.handOver(restOf(concat([...carried, cutter.rest]), it));
     }
-    done = true;
+    if (rest === undefined) done = true;
   } catch (e) {
-    // A stream the caller aborted ends quietly, as the SDKs' own readers do.
-    if (e instanceof Error && e.name === 'AbortError') return;
+    if (rules.quiet(e, signal)) {
+      done = true;
+      return;
+    }
     throw e;
   } finally {
-    if (!done) src.abort();
+    if (!done && rest === undefined) src.abort();
   }
+  // The SDK's reader from here on: its values, errors, quiet ends and aborts are its own.
+  if (rest !== undefined) yield* rest;
 }

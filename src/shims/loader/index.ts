@@ -4,7 +4,7 @@ import { warnOnce } from '../../log';
 import type { PatchTable, RowStatus } from '../types';
 import { installDefer } from './defer';
 import { isExportRow, offer, restore, sync } from './exports';
-import { installImportHook } from './import-hook';
+import { installEsmHook, serveEsmModules } from './esm';
 import { installJsLoader } from './js-loader';
 import { isLoadRow } from './load-rows';
 import { locate, stripJs } from './packages';
@@ -15,7 +15,7 @@ import { setStatus, state, statusListeners } from './state';
 statusListeners.push((row) => notePackage(row.package));
 
 // The loader: one require hook, one `.js` loader wrapper, one require wrapper for deferred loads
-// and (when registered) one import hook, shared by every patch table. Everything here fails soft:
+// and (when asked) one ESM load hook, shared by every patch table. Everything here fails soft:
 // a row that cannot be applied is skipped with a reason and the app keeps the original.
 
 const PENDING = (pkg: string) => `${pkg} not loaded yet`;
@@ -81,7 +81,7 @@ function patchLoaded(): void {
 }
 
 export interface ActivateOptions {
-  /** Also hook ESM namespaces (needs the import-in-the-middle loader to be registered). */
+  /** Also reach the SDKs' ESM builds (installs the ESM load hook; the --import entry asks for it). */
   esm?: boolean;
 }
 
@@ -91,7 +91,8 @@ export function activate(options: ActivateOptions = {}): void {
   for (const s of state.status.values()) if (s.state === 'removed') Object.assign(s, { state: 'pending', reason: PENDING(s.package) });
   installJsLoader();
   installRequireHook();
-  if (options.esm) installImportHook();
+  if (options.esm) installEsmHook();
+  serveEsmModules();
   installDefer();
   patchLoaded();
   for (const t of state.tables) if (packageDirs(t.package).length > 0) notePackage(t.package, true);

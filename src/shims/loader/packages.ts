@@ -38,6 +38,11 @@ export function rowFile(row: PatchRow, basedir: string, which: 'file' | 'after' 
   return f === '' ? readPackage(basedir)?.main : stripJs(f);
 }
 
+function otherMajorRow(row: PatchRow, version: string): boolean {
+  return state.tables.some((t) => t.rows.some((r) => r !== row && r.package === row.package
+    && satisfies(version, r.versions, { includePrerelease: true })));
+}
+
 /** Whether the installed package is in the row's range; skips the row with a reason when not. */
 export function versionOk(row: PatchRow, basedir: string): boolean {
   const info = readPackage(basedir);
@@ -47,6 +52,11 @@ export function versionOk(row: PatchRow, basedir: string): boolean {
     return false;
   }
   if (!satisfies(info.version, row.versions, { includePrerelease: true })) {
+    if (otherMajorRow(row, info.version)) {
+      // A row for another major of a package whose installed major has rows of its own: not a problem.
+      setStatus(row, { state: 'pending', version: info.version, reason: `for ${row.package} ${row.versions}; ${info.version} has rows of its own` });
+      return false;
+    }
     setStatus(row, { state: 'skipped', version: info.version, reason: `${row.package} ${info.version} is outside the supported range ${row.versions}` });
     warnOnce(`${row.package} ${info.version} is outside the supported range ${row.versions}; left unaccelerated`);
     return false;
