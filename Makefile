@@ -12,6 +12,7 @@ install: node_modules/.package-lock.json
 build: install
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.json
+	node dist/cjs/accelerators/tokens/build-tables.js
 	node scripts/build-esm.mjs
 	chmod +x dist/cjs/cli/main.js 2>/dev/null || true
 

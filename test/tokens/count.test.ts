@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors';
-import { builtEncodings, encodingForModel, getCounter } from '../../src/accelerators/tokens/encodings';
+import { builtEncodings, encodingForModel, getEncoder } from '../../src/accelerators/tokens/encodings';
 import { clearTokenCache, configureTokenCache, countTokens, getTokenCacheStats } from '../../src/accelerators/tokens/count';
 
 describe('countTokens', () => {
@@ -8,7 +8,7 @@ describe('countTokens', () => {
     expect(builtEncodings()).toEqual([]);
     expect(countTokens('hello world')).toBe(2);
     expect(builtEncodings()).toEqual(['cl100k_base']);
-    expect(getCounter('cl100k_base')).toBe(getCounter('cl100k_base'));
+    expect(getEncoder('cl100k_base')).toBe(getEncoder('cl100k_base'));
     countTokens('hello', { model: 'gpt-4o-mini' });
     expect(builtEncodings()).toEqual(['cl100k_base', 'o200k_base']);
   });

@@ -1,6 +1,6 @@
 // The synchronous counting API: exact tiktoken counts, special-token strings counted as ordinary text
 // (tiktoken's `encode(text, [], [])`), memoised.
-import { encodingForModel, ENCODINGS, getCounter, isEncodingName, type EncodingName } from './encodings';
+import { encodingForModel, ENCODINGS, getEncoder, isEncodingName, type EncodingName } from './encodings';
 import { CODES, invalidArgument } from '../../errors';
 import { TokenMemo, type TokenCacheOptions, type TokenCacheStats } from './memo';
 
@@ -34,7 +34,7 @@ export function resolveEncoding(options: CountOptions | undefined, where: string
 const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Lone surrogates reach tiktoken as U+FFFD (UTF-8 encoding replaces them); do the same. */
+/** Lone surrogates reach tiktoken as U+FFFD (UTF-8 encoding replaces them). */
 export function wellFormed(text: string): string {
   if (hasWellFormed) {
     const s = text as string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -45,7 +45,7 @@ export function wellFormed(text: string): string {
 
 /** Count without the memo (used by workers and by the memo on a miss). */
 export function countUncached(text: string, encoding: EncodingName): number {
-  return getCounter(encoding).count(wellFormed(text));
+  return getEncoder(encoding).count(text);
 }
 
 /** Exact token count of `text`, equal to tiktoken's `encode(text, [], []).length`. */
@@ -54,6 +54,14 @@ export function countTokens(text: string, options?: CountOptions): number {
   const encoding = resolveEncoding(options, 'countTokens');
   if (text.length === 0) return 0;
   return memo.get(encoding, text, (t) => countUncached(t, encoding));
+}
+
+/** Token ids of `text`, equal to tiktoken's `encode(text, [], [])` (special-token strings as text). */
+export function encodeTokens(text: string, options?: CountOptions): number[] {
+  assertText(text, 'encodeTokens');
+  const out: number[] = [];
+  getEncoder(resolveEncoding(options, 'encodeTokens')).encode(text, out);
+  return out;
 }
 
 /** The memo itself, for the async paths that count elsewhere and store the result here. */

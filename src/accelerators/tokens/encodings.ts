@@ -2,9 +2,11 @@
 // The patterns are tiktoken's, rewritten for JS so they split exactly like the Rust regex:
 // Rust `\s` is Unicode White_Space (JS `\s` also matches U+FEFF and misses U+0085), and Rust
 // `(?i:'s)` also matches the long s U+017F, which JS `[sS]` would not.
-import { BpeCounter, type PieceScanner, type RankTable } from './bpe';
+import { BpeEncoder, type PieceScanner } from './bpe';
 import { scanCl100k } from './scan-cl100k';
 import { scanO200k } from './scan-o200k';
+import { readTableFile } from './table-file';
+import { rankListData, RankTables } from './tables';
 
 export type EncodingName = 'cl100k_base' | 'o200k_base' | 'p50k_base' | 'r50k_base';
 export const ENCODINGS: readonly EncodingName[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
@@ -39,30 +41,64 @@ export const PATTERNS: Record<EncodingName, string> = {
   r50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^${WS}\p{L}\p{N}]+|${WS}+(?!${NOT_WS})|${WS}+`,
 };
 
+/**
+ * js-tiktoken's own patterns (its ranks files' pat_str): JS `\s` semantics, ASCII-only contractions.
+ * An encoder built with these splits text exactly as js-tiktoken does (it differs from the Rust
+ * tiktoken on U+FEFF, U+0085 and the long s); the ASCII scanners fit both, as they leave every
+ * non-ASCII decision to the regex.
+ */
+const JS_CONTRACTIONS = "'s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D";
+export const JS_TIKTOKEN_PATTERNS: Record<EncodingName, string> = {
+  cl100k_base: String.raw`(${JS_CONTRACTIONS})|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  o200k_base: [
+    String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(${JS_CONTRACTIONS})?`,
+    String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(${JS_CONTRACTIONS})?`,
+    String.raw`\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  ].join('|'),
+  p50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`,
+  r50k_base: String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`,
+};
+
+/** Whose pre-tokenizer to follow: the Rust tiktoken (the reference), or js-tiktoken's JS regexes. */
+export type Flavor = 'tiktoken' | 'js-tiktoken';
+
 const SCANNERS: Partial<Record<EncodingName, PieceScanner>> = { cl100k_base: scanCl100k, o200k_base: scanO200k };
 
-function loadRanks(name: EncodingName): RankTable {
-  // The rank tables of gpt-tokenizer (same vocabularies as tiktoken), loaded on first use only.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: RankTable };
-  return mod.default;
-}
+const tables = new Map<EncodingName, RankTables>();
 
-const counters = new Map<EncodingName, BpeCounter>();
-
-/** The counter for an encoding, built once per process on first use. */
-export function getCounter(name: EncodingName): BpeCounter {
-  let counter = counters.get(name);
-  if (counter === undefined) {
-    counter = new BpeCounter(name, new RegExp(PATTERNS[name], 'gu'), loadRanks(name), SCANNERS[name]);
-    counters.set(name, counter);
+/** The vocabulary of an encoding: from the table file of the build, else from gpt-tokenizer's rank list. */
+export function getTables(name: EncodingName): RankTables {
+  let t = tables.get(name);
+  if (t === undefined) {
+    t = new RankTables(readTableFile(name) ?? rankListData(loadRankList(name)));
+    tables.set(name, t);
   }
-  return counter;
+  return t;
 }
 
-/** Which encodings have been built so far (for tests of laziness). */
-export function builtEncodings(): EncodingName[] {
-  return [...counters.keys()];
+/** gpt-tokenizer's rank list (same vocabularies as tiktoken; index = rank). */
+export function loadRankList(name: EncodingName): readonly (string | readonly number[] | undefined)[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: (string | number[])[] }).default;
+}
+
+const encoders = new Map<string, BpeEncoder>();
+
+/** The encoder for an encoding, built once per process on first use (its tables on its first count). */
+export function getEncoder(name: EncodingName, flavor: Flavor = 'tiktoken'): BpeEncoder {
+  const key = flavor === 'tiktoken' ? name : `${name}/${flavor}`;
+  let encoder = encoders.get(key);
+  if (encoder === undefined) {
+    const pattern = flavor === 'tiktoken' ? PATTERNS[name] : JS_TIKTOKEN_PATTERNS[name];
+    encoder = new BpeEncoder(name, new RegExp(pattern, 'gu'), () => getTables(name), SCANNERS[name]);
+    encoders.set(key, encoder);
+  }
+  return encoder;
+}
+
+/** Which encoders have been built so far (for tests of laziness). */
+export function builtEncodings(): string[] {
+  return [...encoders.keys()];
 }
 
 export function isEncodingName(value: unknown): value is EncodingName {
