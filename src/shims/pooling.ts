@@ -1,5 +1,5 @@
 import { getConfig } from '../config';
-import { type BodyErrorMapper, DispatcherRegistry, createPooledFetch, type FetchLike, type OriginStats } from '../accelerators/pool';
+import { DispatcherRegistry, createPooledFetch, type FetchLike, type OriginStats } from '../accelerators/pool';
 import { isEnabled } from './features';
 import { guard } from './guard';
 import { isActive } from './loader';
@@ -19,7 +19,6 @@ function getRegistry(): DispatcherRegistry {
 }
 
 interface PooledOptions {
-  bodyError?: BodyErrorMapper;
   /** NDJSON bodies arrive cut at line ends (litellm's readers parse each network chunk on its own). */
   lineChunks?: boolean;
   /** 'web': a real global Response (openai 5-7 hand it to the app: asResponse(), withResponse()). */
@@ -48,7 +47,8 @@ function transportLoaded(): boolean {
 export function pooled(fallback: FetchLike, options: PooledOptions = {}): FetchLike {
   const lineChunks = options.lineChunks ? (type: string | undefined) => isNdjson(type) && isEnabled('streaming') : undefined;
   const opts = {
-    registry: getRegistry(), fallback, bodyError: options.bodyError, ...(lineChunks ? { lineChunks } : {}),
+    // Errors take the shapes of `fallback` (node-fetch 2's FetchError for the SDKs, fetch's otherwise).
+    registry: getRegistry(), fallback, ...(lineChunks ? { lineChunks } : {}),
     ...(options.response ? { response: options.response } : {}),
   };
   const fast = createPooledFetch(opts as Parameters<typeof createPooledFetch>[0]);
@@ -68,16 +68,6 @@ export function poolingOn(): boolean {
 }
 
 /**
- * node-fetch (the v4-era SDKs' default in Node) reports a body cut mid-way as its own FetchError;
- * keep that shape for the SDK clients.
- */
-function nodeFetchBodyError(fallback: FetchLike): BodyErrorMapper | undefined {
-  const FetchError = (fallback as unknown as { FetchError?: new (m: string, t: string, e?: unknown) => Error }).FetchError;
-  if (typeof FetchError !== 'function') return undefined;
-  return (cause, url) => new FetchError(`Invalid response body while trying to fetch ${url}: Premature close`, 'system', cause);
-}
-
-/**
  * `value` for the `fetch` of an SDK's `_shims/registry.js` (openai 4, @anthropic-ai/sdk 0.6): the
  * default fetch of every client built without its own `fetch`. Requests that carry an agent other
  * than the SDK's own default one (an app's proxy agent, say) go to node-fetch as before.
@@ -87,7 +77,7 @@ export function sdkFetch(rowId: string) {
     if (typeof original !== 'function') return original;
     const nodeFetch = original as FetchLike;
     const defaultAgent = registryExports.getDefaultAgent as ((url: string) => unknown) | undefined;
-    const fast = pooled(nodeFetch, { bodyError: nodeFetchBodyError(nodeFetch) });
+    const fast = pooled(nodeFetch);
     const accelerated = function fetch(url: unknown, init?: { agent?: unknown }): Promise<unknown> {
       const agent = init?.agent;
       // A client built while the acceleration was on keeps this fetch: after removeAcceleration() it is node-fetch again.

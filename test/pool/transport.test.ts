@@ -59,6 +59,35 @@ describe('Ollama streams over split network chunks (pooled lineChunks beneath li
   }
 });
 
+describe('issue 11 #15 through litellm: a body cut mid-way fails as plain, class, message and code', () => {
+  it('OpenAI handler (openai v4 over node-fetch), whole answer and SSE stream', async () => {
+    const mock = await startMockServer({ models: { 'gpt-drop': { drop: true } } });
+    const shape = (e: any) => ({ class: e?.constructor?.name, message: e?.message?.replace(mock.url, '<url>'), code: e?.code, errno: e?.errno, type: e?.type });
+    const run = async (stream: boolean) => {
+      try {
+        const r = await litellm.completion({ model: 'gpt-drop', messages, apiKey: 'k', baseUrl: `${mock.url}/v1`, stream });
+        if (stream) for await (const _ of r);
+        return 'no error';
+      } catch (e) {
+        return shape(e);
+      }
+    };
+    try {
+      for (const stream of [false, true]) {
+        applyAcceleration({ features: { connection_pooling: 'off' } });
+        const plain = await run(stream);
+        expect(plain).toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+        applyAcceleration({ features: { connection_pooling: 'on' } });
+        const before = getPoolStats().reduce((n, s) => n + s.requests, 0);
+        expect(await run(stream)).toEqual(plain);
+        expect(getPoolStats().reduce((n, s) => n + s.requests, 0)).toBeGreaterThan(before);
+      }
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('API keys', () => {
   it('two API keys in flight at once never cross', async () => {
     const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
