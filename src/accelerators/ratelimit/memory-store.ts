@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from '../../errors';
 import { checkRange, DEFAULTS, sameSpec, type CheckResult, type LimitSpec } from './options';
 import { KeyTable } from './key-table';
-import { addParallel, layoutFor, type SlotLayout } from './slot-layout';
-import { adjustSliding, consumeSliding, slidingIdle } from './sliding-window';
+import { layoutFor, type SlotAlgorithm } from './slot-layout';
+import { SlidingWindow } from './sliding-window';
 import type { RateLimitStore } from './store';
 import { Sweeper } from './sweep';
-import { adjustBucket, bucketIdle, consumeBucket } from './token-bucket';
+import { TokenBucket } from './token-bucket';
 
 /*
  * Compact in-process store: the key table (key-table.ts, keyed hash, bounded probes) holds one slot of
@@ -29,7 +29,10 @@ export class MemoryStore implements RateLimitStore {
   readonly maxKeys: number;
   readonly #maxCapacity: number;
   #spec: LimitSpec | undefined;
-  #layout: SlotLayout = layoutFor({ rpm: 1, tpm: 0, maxParallel: 0, windowMs: 1, algorithm: 'sliding-window' });
+  /** The algorithm of the bound spec, over the slots of the key table. */
+  #algorithm: SlotAlgorithm | undefined;
+  /** Words per slot. */
+  #stride = 0;
   #table: KeyTable | undefined;
   #sweeper: Sweeper | undefined;
   /** tryConsume in progress: answer LITE_OK instead of building the allowed result. */
@@ -62,13 +65,12 @@ export class MemoryStore implements RateLimitStore {
     }
     this.#spec = spec;
     const L = layoutFor(spec);
-    this.#layout = L;
+    const algorithm = L.sliding ? new SlidingWindow(L) : new TokenBucket(L);
     const table = new KeyTable(L.stride, Math.min(MIN_CAPACITY, this.#maxCapacity), !L.sliding);
+    this.#algorithm = algorithm;
+    this.#stride = L.stride;
     this.#table = table;
-    const busy = (o: number): boolean => L.parallel >= 0 && table.words[o + L.parallel] !== 0;
-    const idle = L.sliding
-      ? (o: number, now: number): boolean => !busy(o) && slidingIdle(table.words, o, now, spec)
-      : (o: number, now: number): boolean => !busy(o) && bucketIdle(table.floats, o, L, now);
+    const idle = (o: number, now: number): boolean => algorithm.idle(table.words, table.floats, o, now, spec);
     this.#sweeper = new Sweeper(table, idle, L.parallel);
   }
 
@@ -142,12 +144,7 @@ export class MemoryStore implements RateLimitStore {
   consume(key: string, cost: number, slot: string | false, now: number, spec: LimitSpec): CheckResult {
     const i = this.#slotOf(key, now);
     const t = this.#table!;
-    const L = this.#layout;
-    const o = i * L.stride;
-    const take = slot !== false;
-    return L.sliding
-      ? consumeSliding(t.words, o, L, cost, take, now, spec, this.#lite)
-      : consumeBucket(t.words, t.floats, o, L, cost, take, now, spec, this.#lite);
+    return this.#algorithm!.consume(t.words, t.floats, i * this.#stride, cost, slot !== false, now, spec, this.#lite);
   }
 
   adjust(key: string, dRequests: number, dTokens: number, now: number, s: LimitSpec): void {
@@ -158,9 +155,7 @@ export class MemoryStore implements RateLimitStore {
       if (!(dTokens > 0 || dRequests > 0)) return;
       i = this.#insert(now);
     }
-    const L = this.#layout;
-    if (L.sliding) adjustSliding(t.words, i * L.stride, L, dRequests, dTokens, now, s);
-    else adjustBucket(t.floats, i * L.stride, L, dRequests, dTokens, now, s);
+    this.#algorithm!.adjust(t.words, t.floats, i * this.#stride, dRequests, dTokens, now, s);
   }
 
   /** In one process a lease releases once (the limiter sees to it): the slot is a count. */
@@ -168,7 +163,7 @@ export class MemoryStore implements RateLimitStore {
     if (!s.maxParallel) return;
     const t = this.#table!;
     const i = t.find(key);
-    if (i >= 0) addParallel(t.words, i * this.#layout.stride, this.#layout, -1);
+    if (i >= 0) this.#algorithm!.releaseParallel(t.words, i * this.#stride);
   }
 
   /** Drops all state (tests, config reload). */
