@@ -1,38 +1,117 @@
 #!/usr/bin/env node
-// fast-litellm command line: a tiny subcommand dispatcher.
-import { UsageError } from './args';
+// fast-litellm command line: a small subcommand dispatcher (help, version, suggestions for typos).
+import { exampleLines, stdio, UsageError, type Out } from './args';
+import { EXIT, exitCodesText } from './exit-codes';
+import { didYouMean } from './suggest';
+import { version } from './version';
 
-const USAGE = `Usage: fast-litellm <command> [options]
+interface Command {
+  summary: string;
+  run(argv: string[], io: Out): Promise<number>;
+}
 
-Commands:
-  mock-server            run the embedded mock LLM server (OpenAI, Ollama, Anthropic wire formats)
-  profile latency        per-request latency, TTFB, TTFT and tokens/s of a gateway
-  profile throughput     requests/s at a concurrency, or a --sweep of concurrencies
-  profile compare        the same prompt against several --models
 
-Run \`fast-litellm <command> --help\` for its options.`;
+const COMMANDS: Record<string, Command> = {
+  status: {
+    summary: 'what is installed here, and what the shim would accelerate or skip (and why)',
+    run: async (argv, io) => (await import('./status')).statusCommand(argv, io),
+  },
+  doctor: {
+    summary: 'check this project: versions, Node, config, Redis, and a self-test of every feature',
+    run: async (argv, io) => (await import('./doctor')).doctorCommand(argv, io),
+  },
+  'mock-server': {
+    summary: 'run the embedded mock LLM server (OpenAI, Ollama, Anthropic wire formats)',
+    run: async (argv, io) => (await import('./mock-server')).mockServerCommand(argv, io),
+  },
+  profile: {
+    summary: 'latency | throughput | compare: measure a gateway (or --mock) through http, openai or litellm',
+    run: async (argv, io) => {
+      const { profileCommand } = await import('./profile');
+      const { processIO } = await import('./profile/context');
+      // Captured output (tests): no terminal, no Ctrl-C handler.
+      return profileCommand(argv, io === stdio ? processIO() : { ...io, isTTY: false, onInterrupt: () => () => undefined });
+    },
+  },
+};
 
-export async function main(argv: string[]): Promise<number> {
+const PROFILE_LINES = [
+  ['profile latency', 'per-request latency, TTFB, TTFT and tokens/s of a gateway'],
+  ['profile throughput', 'requests/s at one concurrency, or a --sweep of concurrencies'],
+  ['profile compare', 'the same prompt against several --models'],
+];
+
+export function usage(): string {
+  const rows: string[][] = [
+    ['status', COMMANDS.status.summary],
+    ['doctor', COMMANDS.doctor.summary],
+    ['mock-server', COMMANDS['mock-server'].summary],
+    ...PROFILE_LINES,
+    ['help [command]', 'this help, or the options and examples of a command'],
+  ];
+  return [
+    `fast-litellm ${version()}: faster litellm and openai SDK calls in Node, with the same answers.`,
+    '',
+    'Accelerate an app, no code change:',
+    '  node --import fast-litellm/register app.js',
+    '  NODE_OPTIONS="--import fast-litellm/register" npm start',
+    '',
+    'Usage: fast-litellm <command> [options]',
+    '',
+    'Commands:',
+    ...rows.map(([c, s]) => `  ${c.padEnd(20)}${s}`),
+    '',
+    'Options:',
+    `  ${'-h, --help'.padEnd(20)}show this help (after a command: its help)`,
+    `  ${'-v, --version'.padEnd(20)}print the version`,
+    '',
+    'Examples:',
+    ...exampleLines([
+      'npx fast-litellm doctor  # is this project accelerated? self-test included',
+      'npx fast-litellm status --json',
+      'npx fast-litellm mock-server --port 4010  # an offline OpenAI-compatible server',
+      'npx fast-litellm profile latency --mock',
+      'npx fast-litellm help profile throughput',
+    ]),
+    '',
+    exitCodesText(),
+  ].join('\n');
+}
+
+const KNOWN = [...Object.keys(COMMANDS), 'help', '--help', '--version'];
+
+export async function main(argv: string[], io: Out = stdio): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'mock-server':
-        return await (await import('./mock-server')).mockServerCommand(rest);
-      case 'profile':
-        return await (await import('./profile')).profileCommand(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE + '\n');
-        return command === undefined ? 1 : 0;
-      default:
-        throw new UsageError(`unknown command ${command}`);
+    if (command === '--version' || command === '-v' || command === 'version') {
+      io.out(`fast-litellm ${version()}\n`);
+      return EXIT.ok;
     }
+    if (command === undefined || command === '--help' || command === '-h') {
+      io.out(usage() + '\n');
+      return command === undefined ? EXIT.failure : EXIT.ok;
+    }
+    if (command === 'help') {
+      if (rest.length === 0) {
+        io.out(usage() + '\n');
+        return EXIT.ok;
+      }
+      const target = COMMANDS[rest[0]];
+      if (!target) throw new UsageError(`unknown command ${rest[0]}${didYouMean(rest[0], Object.keys(COMMANDS))}`);
+      return await target.run([...rest.slice(1), '--help'], io);
+    }
+    const target = COMMANDS[command];
+    if (!target) throw new UsageError(`unknown command ${command}${didYouMean(command, KNOWN)}`);
+    return await target.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string })?.code === 'FAST_LITELLM_MOCK_OPTION') {
-      process.stderr.write(`fast-litellm: ${(err as Error).message}\n`);
-      return 1;
+    if (err instanceof UsageError) {
+      const where = err.command ? `fast-litellm help ${err.command}` : 'fast-litellm help';
+      io.err(`fast-litellm: ${err.message}\nRun \`${where}\` for usage.\n`);
+      return EXIT.failure;
+    }
+    if ((err as { code?: string })?.code === 'FAST_LITELLM_MOCK_OPTION') {
+      io.err(`fast-litellm: ${(err as Error).message}\n`);
+      return EXIT.failure;
     }
     throw err;
   }
@@ -43,11 +122,11 @@ if (require.main === module) {
     (code) => {
       process.exitCode = code;
       // After Ctrl-C, requests given up on (litellm cannot cancel them) must not hold the process.
-      if (code === 130) process.exit(130);
+      if (code === EXIT.interrupted) process.exit(EXIT.interrupted);
     },
     (err) => {
       process.stderr.write(`fast-litellm: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.failure;
     },
   );
 }

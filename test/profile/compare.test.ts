@@ -4,6 +4,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockServer, type MockServer } from '../../src/mock';
+import { rank } from '../../src/cli/profile/compare';
 import { profile } from './helpers';
 
 let mock: MockServer | undefined;
@@ -51,10 +52,49 @@ describe('fast-litellm profile compare', () => {
 
   it('human table lists every model; a model with no success is said so', async () => {
     mock = await startMockServer({ models: { bad: { fail: 500 } } });
-    const r = await profile(['compare', '--url', mock.url, '--models', 'gpt-4,bad', '--iterations', '2', '--warmup', '0']);
-    expect(r.out).toMatch(/openai +\| gpt-4 +\| +100\.0%/);
-    expect(r.out).toMatch(/default +\| bad +\| +0\.0%/);
-    expect(r.out).toContain('Fastest (median latency): gpt-4');
-    expect(r.out).toContain('Provider averages');
+    const r = await profile(['compare', '--url', mock.url, '--models', 'gpt-4,bad,claude-2', '--iterations', '2', '--warmup', '0']);
+    expect(r.out).toMatch(/^ +gpt-4 +openai +100\.0% /m);
+    expect(r.out).toMatch(/^ +claude-2 +anthropic +100\.0% /m);
+    expect(r.out).toMatch(/^ +bad +default +0\.0% /m);
+    expect(r.out).toContain('bad: no successful request (server_error 2)');
+    expect(r.out).toContain('Provider averages (mean of model medians): ');
+  });
+
+  it('models take turns, so a drift during the run lands on every model alike', async () => {
+    mock = await startMockServer();
+    const r = await profile(['compare', '--url', mock.url, '--models', 'a', 'b', 'c', '--iterations', '3', '--warmup', '0', '--json']);
+    expect(r.doc.measurements.map((m: any) => m.model)).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
+  it('never names a fastest within noise: the same model twice is "no clear difference"', async () => {
+    // Both names are answered alike by the mock; whatever the noise, ranges overlap or medians are close.
+    mock = await startMockServer({ latencyMs: 30 });
+    const r = await profile(['compare', '--url', mock.url, '--models', 'x', 'y', '--iterations', '6', '--warmup', '1', '--no-stream']);
+    expect(r.out).toContain('No clear difference between');
+    expect(r.out).not.toMatch(/fastest/i);
+    const doc = (await profile(['compare', '--url', mock.url, '--models', 'x', 'y', '--iterations', '6', '--warmup', '1', '--no-stream', '--json'])).doc;
+    expect(doc.summary).toMatchObject({ fastest: null, slowest: null, speedup: null });
+    expect(doc.summary.ranking_note).toMatch(/^No clear difference between [xy] and [xy]/);
+  });
+});
+
+describe('ranking rule', () => {
+  const row = (model: string, median: number, p25: number, p75: number) => ({
+    model, provider: 'default', requests: 5, success_rate: 1, median_latency_ms: median, p25_latency_ms: p25, p75_latency_ms: p75,
+    p95_latency_ms: p75, tokens_per_sec: null, total_tokens: 0, tokens_source: null, errors: {},
+    latency: { count: 5, mean: median, median, stddev: 0, min: p25, max: p75, p25, p50: median, p75, p90: p75, p95: p75, p99: p75 },
+    rate: null,
+  });
+
+  it('a fastest needs inter-quartile ranges apart and >= 10% between the medians', () => {
+    // The case: 1 ms vs 1.06 ms.
+    expect(rank([row('a', 1, 0.9, 1.1), row('b', 1.06, 1.0, 1.12)]).fastest).toBeNull();
+    // Ranges apart but only 5% between the medians.
+    expect(rank([row('a', 1, 0.99, 1.01), row('b', 1.05, 1.04, 1.06)]).fastest).toBeNull();
+    // 50% apart but the ranges overlap.
+    expect(rank([row('a', 1, 0.5, 1.6), row('b', 1.5, 1.2, 2)]).fastest).toBeNull();
+    const clear = rank([row('a', 1, 0.9, 1.1), row('b', 2, 1.8, 2.2), row('c', 8, 7, 9)]);
+    expect(clear).toMatchObject({ fastest: 'a', slowest: 'c', speedup: 8 });
+    expect(rank([row('a', 1, 0.9, 1.1)]).fastest).toBeNull();
   });
 });

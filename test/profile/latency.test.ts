@@ -47,15 +47,40 @@ describe('fast-litellm profile latency', () => {
     expect(s.success_rate).toBeCloseTo(s.successful / 200, 10);
   });
 
-  it('prints the human report with statistics blocks and the token source', async () => {
+  it('prints a compact report: one row per request, one statistics table, the token source', async () => {
     mock = await startMockServer({ replyTokens: 5 });
     const r = await profile(['latency', '--url', mock.url, '--iterations', '3', '--warmup', '1']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Success rate: 3/3 (100.0%)');
-    expect(r.out).toMatch(/Request {3}1\/3: +\d+ms \(TTFB: +\d+ms, TTFT: +\d+ms, Tokens: +5,/);
-    for (const k of ['Mean', 'Median', 'Std Dev', 'Min', 'Max', 'P50', 'P90', 'P95', 'P99']) expect(r.out).toContain(`   ${k}`);
+    expect(r.out).toContain('Success rate: 3/3 (100.0%), errors: none');
+    const time = '[\\d.,]+ (?:µs|ms|s)';
+    expect(r.out).toMatch(/ +request +latency +TTFB +TTFT +tokens +tokens\/s/);
+    expect(r.out).toMatch(new RegExp(`^ +1 +${time} +${time} +${time} +5 +[\\d.,]+$`, 'm'));
+    expect(r.out).toMatch(/^ +median +p95 +p99 +mean +min +max +stddev$/m);
+    for (const k of ['latency', 'TTFB', 'TTFT', 'tokens/s']) expect(r.out).toMatch(new RegExp(`^  ${k} +${k === 'tokens/s' ? '[\\d.,]+' : time} `, 'm'));
     expect(r.out).toContain('Tokens: as reported by the server');
     expect(r.out).not.toContain('Count from 1 to 10'); // no message text in output
+    expect(r.out.split('\n').length).toBeLessThan(25);
+  });
+
+  it('every figure has 3 significant digits in the unit that fits; no sub-ms time rounds to 0 ms', async () => {
+    mock = await startMockServer({ replyTokens: 5 });
+    const r = await profile(['latency', '--url', mock.url, '--iterations', '3', '--warmup', '0']);
+    const times = r.out.match(/[\d.,]+ (?:µs|ms|s)\b/g) ?? [];
+    expect(times.length).toBeGreaterThan(20);
+    for (const t of times) {
+      const digits = t.split(' ')[0].replace(/[.,]/g, '').replace(/^0+/, '');
+      expect(digits.length, t).toBe(3);
+    }
+    expect(r.out).not.toMatch(/\b0 ms/);
+  });
+
+  it('says that tokens/s against the zero-latency mock is meaningless, and not once the mock has latency', async () => {
+    const zero = await profile(['latency', '--mock', '--iterations', '2', '--warmup', '0']);
+    expect(zero.out).toMatch(/the target is the embedded mock with no latency[^]*tokens\/s says nothing about a model/);
+    const doc = (await profile(['latency', '--mock', '--iterations', '1', '--warmup', '0', '--json'])).doc;
+    expect(doc.notes).toEqual([expect.stringContaining('no latency')]);
+    const paced = await profile(['latency', '--mock', '--mock-latency-ms', '5', '--iterations', '1', '--warmup', '0', '--no-stream']);
+    expect(paced.out).not.toContain('no latency');
   });
 
   it('--via litellm: streamed tokens are counted with the accelerated counter (and match the mock)', async () => {

@@ -44,18 +44,19 @@ describe('fast-litellm profile throughput', () => {
   it('live progress is one updating line on a TTY and silent otherwise', async () => {
     mock = await startMockServer({ latencyMs: 30 });
     const tty = await profile(['throughput', '--url', mock.url, '--requests', '30', '--concurrency', '2', '--no-stream'], { isTTY: true });
-    expect(tty.out).toMatch(/\r {3}Progress: +30\/30 \(100\.0% success, +[\d.]+ req\/s\)\n/);
+    expect(tty.out).toMatch(/\r {2}Progress: +30\/30 \(100\.0% success, +[\d.,]+ req\/s\)\n/);
     expect(tty.out.split('\n').filter((l) => l.includes('Progress')).length).toBe(1);
     const piped = await profile(['throughput', '--url', mock.url, '--requests', '10', '--concurrency', '2', '--no-stream']);
     expect(piped.out).not.toContain('Progress');
-    expect(piped.out).toContain('RPS:');
+    expect(piped.out).toMatch(/requests +ok +failed +duration +req\/s \(ok\)\n.*\n +10 +10 +0 +[\d.]+ (ms|s) +[\d.,]+\n/);
   });
 
   it('--sweep prints a table, the optimal concurrency and where throughput stops growing', async () => {
     mock = await startMockServer({ latencyMs: 40 });
     const r = await profile(['throughput', '--url', mock.url, '--requests', '16', '--sweep', '1,4', '--no-stream', '--export', exportPath()]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Concurrency \| +RPS \| Median \(ms\) \| P95 \(ms\) \| Success/);
+    expect(r.out).toMatch(/concurrency +req\/s +median +p95 +success/);
+    expect(r.out).toMatch(/^ +4 +[\d.,]+ +4\d\.\d ms +[\d.]+ ms +100\.0%$/m);
     expect(r.out).toContain('Optimal concurrency: ~4');
     const doc = JSON.parse(require('node:fs').readFileSync(exportPath(), 'utf8'));
     expect(doc.summary.levels.map((l: any) => l.concurrency)).toEqual([1, 4]);
@@ -63,6 +64,14 @@ describe('fast-litellm profile throughput', () => {
     expect(doc.summary.optimal_concurrency).toBe(4);
     expect(doc.measurements).toHaveLength(32);
     expect(doc.config.sweep).toEqual([1, 4]);
+  });
+
+  it('--sweep against the zero-latency mock prints sub-millisecond medians in µs, never "median 0 ms"', async () => {
+    const r = await profile(['throughput', '--mock', '--requests', '20', '--sweep', '1,2', '--no-stream']);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/\b0 ms/);
+    expect(r.out).toMatch(/concurrency 1: [\d.,]+ req\/s, median [\d.]+ (µs|ms)/);
+    expect(r.out).toContain('the target is the embedded mock with no latency');
   });
 
   it('plateau: the first level whose RPS gain is under 10%', () => {

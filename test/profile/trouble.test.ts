@@ -76,14 +76,14 @@ describe('fast-litellm profile: trouble', () => {
     run.child.stdout!.on('data', (d) => {
       seen += d;
       // once: a second Ctrl-C means "leave now" and skips the summary
-      if (!sent && (seen.match(/Request/g) ?? []).length >= 3) {
+      if (!sent && (seen.match(/^ +\d+ +[\d.]+ (?:µs|ms|s) /gm) ?? []).length >= 3) {
         sent = true;
         run.child.kill('SIGINT');
       }
     });
     const r = await run;
     expect(r.code).toBe(130);
-    expect(r.out).toContain('STATISTICS');
+    expect(r.out).toContain('Summary');
     expect(r.out).toMatch(/Success rate: \d+\/\d+ \(100\.0%\)/);
     expect(r.out).toContain('Interrupted (Ctrl-C)');
     expect(r.err).not.toMatch(/\n\s+at /);

@@ -1,53 +1,71 @@
-// The three profiling commands. Each returns { measurements, summary } for the export and prints
-// a human report through io unless --json.
+// The latency and throughput commands. Each returns { measurements, summary } for the export and
+// prints a compact human report through io unless --json. compare lives in compare.ts.
 import type { Measurement } from './clients';
-import { runRequests } from './runner';
-import { fmt, pct, renderLatency, summarize, table, errorsLine, tokensNote, type Summary } from './summary';
 import type { Context } from './context';
+import { fmtMs, fmtRate, pct, sig3, table, wrap } from './format';
+import { runRequests } from './runner';
+import { statsTable, successLine, summarize, tokensNote, type Summary } from './summary';
 
 export interface CommandResult {
   measurements: Measurement[];
   summary: Record<string, unknown>;
 }
 
-const line = (ctx: Context, s = '') => {
+export const line = (ctx: Context, s = '') => {
   if (!ctx.json) ctx.io.out(s + '\n');
 };
-const rule = (ctx: Context, title: string) => {
-  line(ctx, '');
-  line(ctx, '='.repeat(80));
-  line(ctx, title);
-  line(ctx, '='.repeat(80));
-};
 
-function requestLine(m: Measurement, label: string): string {
-  if (!m.ok) return `   ${label}: ${fmt(m.latency_ms, 0).padStart(7)}ms FAILED (${m.error}${m.status ? ` ${m.status}` : ''})`;
-  const ttfb = m.ttfb_ms === null ? '' : `TTFB: ${fmt(m.ttfb_ms, 0).padStart(5)}ms, `;
-  const ttft = m.ttft_ms === null ? '' : `TTFT: ${fmt(m.ttft_ms, 0).padStart(5)}ms, `;
-  return `   ${label}: ${fmt(m.latency_ms, 0).padStart(7)}ms (${ttfb}${ttft}Tokens: ${String(m.tokens).padStart(4)}, Speed: ${fmt(m.tokens_per_sec).padStart(7)} t/s) ok`;
+/** What the run talks to, in one line. */
+export function targetLine(ctx: Context): string {
+  const target = ctx.opts.mock ? 'the embedded mock' : ctx.url;
+  return `${target} · via ${ctx.cfg.via}${ctx.accelerated ? ' (accelerated)' : ''} · ${ctx.cfg.stream ? 'streamed' : 'not streamed'}`;
+}
+
+export const MOCK_NOTE =
+  'Note: the target is the embedded mock with no latency and no token pacing: it answers at once, so the times ' +
+  "are this client's own cost and tokens/s says nothing about a model. Give it --mock-latency-ms, --mock-ttft-ms " +
+  'or --mock-tokens-per-sec to model one.';
+
+/** Closing notes: where the token counts came from, and the zero-latency mock. */
+export function closingNotes(ctx: Context, s: Summary): string[] {
+  return [tokensNote(s), ...(ctx.zeroLatencyMock ? [MOCK_NOTE] : [])].filter(Boolean).map((n) => wrap(n));
+}
+
+// Per-request rows are printed as requests finish, so the columns have fixed widths.
+const REQ_COLS: Array<[string, number]> = [['request', 7], ['latency', 9], ['TTFB', 9], ['TTFT', 9], ['tokens', 6], ['tokens/s', 8]];
+
+function cells(values: string[]): string {
+  return '  ' + values.map((v, i) => v.padStart(REQ_COLS[i]?.[1] ?? 0)).join('  ');
+}
+
+export function requestHeader(): string {
+  return cells(REQ_COLS.map(([h]) => h));
+}
+
+export function requestRow(m: Measurement, label: string): string {
+  if (!m.ok) return `${cells([label, fmtMs(m.latency_ms)])}  FAILED: ${m.error}${m.status ? ` ${m.status}` : ''}`;
+  return cells([label, fmtMs(m.latency_ms), fmtMs(m.ttfb_ms), fmtMs(m.ttft_ms), String(m.tokens), sig3(m.tokens_per_sec)]);
 }
 
 export async function latencyCommand(ctx: Context): Promise<CommandResult> {
   const { opts } = ctx;
-  line(ctx, 'Latency profiler');
-  line(ctx, `   URL: ${ctx.url}   via: ${ctx.cfg.via}${ctx.accelerated ? ' (accelerated)' : ''}   stream: ${ctx.cfg.stream}`);
-  line(ctx, `   Model: ${opts.model}   Iterations: ${opts.iterations} (+ ${opts.warmup} warmup)`);
-  if (opts.warmup > 0) {
-    line(ctx, `\nWarmup (${opts.warmup} requests)...`);
-    await runRequests({
-      ...ctx.run, models: [opts.model], count: opts.warmup, concurrency: 1,
-      onDone: (m) => line(ctx, requestLine(m, `Warmup ${m.index + 1}`)),
-    });
-  }
-  line(ctx, `\nProfiling (${opts.iterations} requests)...`);
+  line(ctx, `Latency: ${opts.iterations} requests, one at a time, after ${opts.warmup} warm-up · model ${opts.model}`);
+  line(ctx, `  ${targetLine(ctx)}`);
+  if (opts.warmup > 0) await runRequests({ ...ctx.run, models: [opts.model], count: opts.warmup, concurrency: 1 });
+  line(ctx, '');
+  line(ctx, requestHeader());
   const runStart = performance.now();
   const ms = await runRequests({
     ...ctx.run, runStart, models: [opts.model], count: opts.iterations, concurrency: 1,
-    onDone: (m) => line(ctx, requestLine(m, `Request ${String(m.index + 1).padStart(3)}/${opts.iterations}`)),
+    onDone: (m) => line(ctx, requestRow(m, String(m.index + 1))),
   });
   const summary = summarize(ms);
-  rule(ctx, 'STATISTICS');
-  line(ctx, renderLatency(summary));
+  line(ctx, '');
+  line(ctx, 'Summary');
+  line(ctx, statsTable(summary));
+  line(ctx, '');
+  line(ctx, successLine(summary));
+  for (const n of closingNotes(ctx, summary)) line(ctx, n);
   return { measurements: ms, summary: summary as unknown as Record<string, unknown> };
 }
 
@@ -66,7 +84,7 @@ async function oneThroughput(ctx: Context, concurrency: number, requests: number
   let ok = 0;
   const progress = () => {
     const el = (performance.now() - t0) / 1000;
-    return `   Progress: ${String(done).padStart(5)}/${requests} (${pct(done ? ok / done : 0).padStart(6)} success, ${fmt(el > 0 ? ok / el : 0, 2).padStart(8)} req/s)`;
+    return `  Progress: ${String(done).padStart(5)}/${requests} (${pct(done ? ok / done : 0).padStart(6)} success, ${fmtRate(el > 0 ? ok / el : 0, 'req/s').padStart(12)})`;
   };
   // One updating line on a terminal; nothing when piped, so logs stay clean.
   const live = ctx.io.isTTY && !ctx.json;
@@ -84,26 +102,6 @@ async function oneThroughput(ctx: Context, concurrency: number, requests: number
   return { ms, s: summarize(ms, (performance.now() - t0) / 1000) };
 }
 
-function renderThroughput(s: Summary): string {
-  return [
-    'Requests:',
-    `   Total:      ${s.requests}`,
-    `   Successful: ${s.successful} (${pct(s.success_rate)})`,
-    `   Failed:     ${s.failed} (${pct(s.requests ? s.failed / s.requests : 0)})`,
-    `   ${errorsLine(s)}`,
-    '',
-    'Throughput:',
-    `   Duration:   ${fmt(s.duration_s, 2)} seconds`,
-    `   RPS:        ${fmt(s.rps, 2)} requests/second (successful)`,
-    '',
-    'Latency (ms):',
-    `   Mean:       ${fmt(s.latency_ms?.mean, 1)}`,
-    `   Median:     ${fmt(s.latency_ms?.median, 1)}`,
-    `   P95:        ${fmt(s.latency_ms?.p95, 1)}`,
-    `   P99:        ${fmt(s.latency_ms?.p99, 1)}`,
-  ].join('\n');
-}
-
 /** Where adding concurrency stops paying: the first level whose RPS gains < 10% over the best so far. */
 export function plateauOf(levels: Level[]): number | null {
   let best = levels[0];
@@ -117,121 +115,54 @@ export function plateauOf(levels: Level[]): number | null {
 export async function throughputCommand(ctx: Context): Promise<CommandResult> {
   const { opts } = ctx;
   const sweep: number[] | undefined = opts.sweep?.map(Number);
-  const head = sweep ? 'Concurrency sweep' : 'Throughput test';
-  line(ctx, head);
-  line(ctx, `   URL: ${ctx.url}   via: ${ctx.cfg.via}${ctx.accelerated ? ' (accelerated)' : ''}   stream: ${ctx.cfg.stream}   Model: ${opts.model}`);
   if (!sweep) {
-    line(ctx, `   Total requests: ${opts.requests}   Concurrency: ${opts.concurrency}\n`);
+    line(ctx, `Throughput: ${opts.requests} requests, ${opts.concurrency} in flight · model ${opts.model}`);
+    line(ctx, `  ${targetLine(ctx)}`);
     const { ms, s } = await oneThroughput(ctx, opts.concurrency, opts.requests, 0);
-    rule(ctx, 'THROUGHPUT RESULTS');
-    line(ctx, renderThroughput(s));
-    const note = tokensNote(s);
-    if (note) line(ctx, `\n${note}`);
+    line(ctx, '');
+    line(ctx, table(
+      ['requests', 'ok', 'failed', 'duration', 'req/s (ok)'],
+      [[s.requests, s.successful, s.failed, fmtMs((s.duration_s ?? 0) * 1000), sig3(s.rps)]],
+      0,
+    ));
+    line(ctx, '');
+    line(ctx, statsTable(s));
+    line(ctx, '');
+    line(ctx, successLine(s));
+    for (const n of closingNotes(ctx, s)) line(ctx, n);
     return { measurements: ms, summary: { ...s, concurrency: opts.concurrency } };
   }
-  line(ctx, `   Requests per level: ${opts.requests}   Levels: ${sweep.join(', ')}`);
+  line(ctx, `Concurrency sweep: ${opts.requests} requests per level, levels ${sweep.join(', ')} · model ${opts.model}`);
+  line(ctx, `  ${targetLine(ctx)}`);
   const all: Measurement[] = [];
   const levels: Level[] = [];
   for (const c of sweep) {
     if (ctx.run.stop.aborted) break;
-    line(ctx, `\n-- concurrency ${c}`);
     const { ms, s } = await oneThroughput(ctx, c, opts.requests, all.length);
     all.push(...ms);
     levels.push({
       concurrency: c, requests: s.requests, rps: s.rps ?? 0, success_rate: s.success_rate,
       median_latency_ms: s.latency_ms?.median ?? null, p95_latency_ms: s.latency_ms?.p95 ?? null,
     });
-    line(ctx, `   ${fmt(s.rps, 2)} req/s, median ${fmt(s.latency_ms?.median, 0)} ms, success ${pct(s.success_rate)}`);
+    line(ctx, `  concurrency ${c}: ${fmtRate(s.rps, 'req/s')}, median ${fmtMs(s.latency_ms?.median)}, success ${pct(s.success_rate)}`);
   }
   const total = summarize(all);
-  rule(ctx, 'CONCURRENCY SWEEP SUMMARY');
+  line(ctx, '');
   line(ctx, table(
-    ['Concurrency', 'RPS', 'Median (ms)', 'P95 (ms)', 'Success'],
-    levels.map((l) => [l.concurrency, fmt(l.rps, 2), fmt(l.median_latency_ms, 0), fmt(l.p95_latency_ms, 0), pct(l.success_rate)]),
+    ['concurrency', 'req/s', 'median', 'p95', 'success'],
+    levels.map((l) => [l.concurrency, sig3(l.rps), fmtMs(l.median_latency_ms), fmtMs(l.p95_latency_ms), pct(l.success_rate)]),
     0,
   ));
   const best = levels.reduce<Level | undefined>((a, l) => (!a || l.rps > a.rps ? l : a), undefined);
   const plateau = levels.length ? plateauOf(levels) : null;
   line(ctx, '');
-  if (best) line(ctx, `Optimal concurrency: ~${best.concurrency} (${fmt(best.rps, 2)} req/s)`);
+  if (best) line(ctx, `Optimal concurrency: ~${best.concurrency} (${fmtRate(best.rps, 'req/s')}, the highest).`);
   line(ctx, plateau === null
     ? 'Throughput still grew (>= 10% per step) up to the last level: try higher concurrency.'
     : `Throughput stops growing after concurrency ${plateau} (the next level gains < 10%).`);
+  for (const n of closingNotes(ctx, total)) line(ctx, n);
   return {
     measurements: all,
     summary: { ...total, levels, optimal_concurrency: best?.concurrency ?? null, plateau_concurrency: plateau },
-  };
-}
-
-export function providerOf(model: string): string {
-  const slash = model.indexOf('/');
-  if (slash > 0) return model.slice(0, slash);
-  if (/^(gpt-|o\d|text-)/.test(model)) return 'openai';
-  if (model.startsWith('claude')) return 'anthropic';
-  if (model.startsWith('command')) return 'cohere';
-  if (model.startsWith('j2-')) return 'ai21';
-  return 'default';
-}
-
-export async function compareCommand(ctx: Context): Promise<CommandResult> {
-  const { opts } = ctx;
-  const models: string[] = opts.models ?? [opts.model];
-  line(ctx, 'Provider comparison');
-  line(ctx, `   URL: ${ctx.url}   via: ${ctx.cfg.via}${ctx.accelerated ? ' (accelerated)' : ''}   stream: ${ctx.cfg.stream}`);
-  line(ctx, `   Models: ${models.join(', ')}   Iterations per model: ${opts.iterations} (+ ${opts.warmup} warmup)`);
-  const all: Measurement[] = [];
-  const rows: Array<Record<string, any>> = [];
-  for (const model of models) {
-    if (ctx.run.stop.aborted) break;
-    line(ctx, `\nBenchmarking: ${model}`);
-    if (opts.warmup > 0) await runRequests({ ...ctx.run, models: [model], count: opts.warmup, concurrency: 1 });
-    const ms = await runRequests({
-      ...ctx.run, models: [model], count: opts.iterations, concurrency: 1, firstIndex: all.length,
-      onDone: (m) => line(ctx, (m.ok
-        ? `   Request ${String(m.index - all.length + 1).padStart(3)}: ${fmt(m.latency_ms, 0).padStart(7)}ms (${m.tokens} tokens, ${fmt(m.tokens_per_sec)} t/s) ok`
-        : `   Request ${String(m.index - all.length + 1).padStart(3)}: FAILED (${m.error}${m.status ? ` ${m.status}` : ''})`)),
-    });
-    all.push(...ms);
-    const s = summarize(ms);
-    rows.push({
-      model, provider: providerOf(model), requests: s.requests, success_rate: s.success_rate,
-      median_latency_ms: s.latency_ms?.median ?? null, p95_latency_ms: s.latency_ms?.p95 ?? null,
-      tokens_per_sec: s.tokens_per_sec?.median ?? null, total_tokens: s.total_tokens, tokens_source: s.tokens_source, errors: s.errors,
-    });
-  }
-  const timed = rows.filter((r) => r.median_latency_ms !== null).sort((a, b) => a.median_latency_ms - b.median_latency_ms);
-  rule(ctx, 'PROVIDER COMPARISON');
-  line(ctx, table(
-    ['Provider', 'Model', 'Success', 'Median (ms)', 'P95 (ms)', 'Tokens/s', 'Total tokens'],
-    [...timed, ...rows.filter((r) => r.median_latency_ms === null)].map((r) => [
-      r.provider, r.model, pct(r.success_rate), fmt(r.median_latency_ms, 0), fmt(r.p95_latency_ms, 0), fmt(r.tokens_per_sec), r.total_tokens,
-    ]),
-    2,
-  ));
-  const fastest = timed[0];
-  const slowest = timed[timed.length - 1];
-  const gen = rows.filter((r) => r.tokens_per_sec !== null).sort((a, b) => b.tokens_per_sec - a.tokens_per_sec)[0];
-  const byProvider: Record<string, number[]> = {};
-  for (const r of timed) (byProvider[r.provider] ??= []).push(r.median_latency_ms);
-  const providerAverages = Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, Math.round((v.reduce((a, b) => a + b, 0) / v.length) * 100) / 100]));
-  const speedup = fastest && slowest && fastest.median_latency_ms > 0 ? Math.round((slowest.median_latency_ms / fastest.median_latency_ms) * 100) / 100 : null;
-  rule(ctx, 'SUMMARY');
-  if (fastest) {
-    line(ctx, `Fastest (median latency): ${fastest.model} (${fmt(fastest.median_latency_ms, 0)} ms)`);
-    line(ctx, `Slowest (median latency): ${slowest.model} (${fmt(slowest.median_latency_ms, 0)} ms)`);
-  } else line(ctx, 'No model answered successfully.');
-  if (gen) line(ctx, `Fastest generation: ${gen.model} (${fmt(gen.tokens_per_sec)} tokens/s)`);
-  if (speedup !== null) line(ctx, `Speedup (fastest vs slowest): ${speedup.toFixed(2)}x`);
-  line(ctx, '\nProvider averages (mean of model medians):');
-  for (const [p, v] of Object.entries(providerAverages)) line(ctx, `   ${p.padEnd(12)}: ${fmt(v, 0).padStart(7)} ms`);
-  const note = tokensNote(summarize(all));
-  if (note) line(ctx, `\n${note}`);
-  return {
-    measurements: all,
-    summary: {
-      ...summarize(all), models: rows,
-      fastest: fastest?.model ?? null, slowest: slowest?.model ?? null, fastest_generation: gen?.model ?? null,
-      speedup, provider_averages: providerAverages,
-    },
   };
 }

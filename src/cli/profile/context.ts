@@ -35,6 +35,8 @@ export interface Context {
   accelerated: boolean;
   json: boolean;
   io: IO;
+  /** The target is the embedded mock with no latency or pacing: its times are the client's own cost. */
+  zeroLatencyMock: boolean;
   run: { client: Client; cfg: ClientConfig; stop: AbortSignal; runStart: number; models: string[]; count: number; concurrency: number };
 }
 

@@ -15,7 +15,8 @@ export interface RunOptions {
   onDone?(m: Measurement): void;
 }
 
-const round = (x: number) => Math.round(x * 100) / 100;
+// µs resolution: sub-millisecond loopback latencies keep 3 significant digits.
+const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export async function measureOne(client: Client, cfg: ClientConfig, model: string, index: number, runStart: number, stop: AbortSignal): Promise<Measurement> {
   const timeout = AbortSignal.timeout(cfg.timeoutMs);

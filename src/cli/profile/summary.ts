@@ -1,6 +1,7 @@
 // Summaries of measurements (the `summary` of an export) and their terminal rendering.
 import type { Measurement } from './clients';
 import { describe, type Describe } from './stats';
+import { fmtMs, pct, sig3, table } from './format';
 
 export interface Summary {
   requests: number;
@@ -64,51 +65,35 @@ export function summarize(ms: Measurement[], wallSeconds?: number): Summary {
   return s;
 }
 
-export const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
-export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-/** Text table: the first `textCols` columns are left-aligned, the figures right-aligned. */
-export function table(headers: string[], rows: Array<Array<string | number>>, textCols = 1): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i < textCols ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.slice(1).map(line)].join('\n');
+/** 'Success rate: 9/10 (90.0%), errors: rate_limited 1' */
+export function successLine(s: Summary): string {
+  return `Success rate: ${s.successful}/${s.requests} (${pct(s.success_rate)}), ${errorsText(s)}`;
 }
 
-function block(title: string, d: Describe | null): string {
-  if (!d) return `${title}: no data`;
-  const rows: Array<[string, number]> = [
-    ['Mean', d.mean], ['Median', d.median], ['Std Dev', d.stddev], ['Min', d.min], ['Max', d.max],
-    ['P50', d.p50], ['P90', d.p90], ['P95', d.p95], ['P99', d.p99],
-  ];
-  return [title, ...rows.map(([k, v]) => `   ${k.padEnd(8)}: ${fmt(v, 2).padStart(10)}`)].join('\n');
-}
-
-export function errorsLine(s: Summary): string {
+export function errorsText(s: Summary): string {
   const parts = Object.entries(s.errors).map(([k, v]) => `${k} ${v}`);
-  return parts.length ? `Errors: ${parts.join(', ')}` : 'Errors: none';
+  return parts.length ? `errors: ${parts.join(', ')}` : 'errors: none';
 }
 
 export function tokensNote(s: Summary): string {
   if (s.tokens_source === 'counted' || s.tokens_source === 'mixed') {
-    return 'Tokens: counted with fast-litellm countTokens (cl100k_base) where the server reported no usage';
+    return 'Tokens: counted with fast-litellm countTokens (cl100k_base) where the server reported no usage.';
   }
-  return s.tokens_source === 'usage' ? 'Tokens: as reported by the server (usage.completion_tokens)' : '';
+  return s.tokens_source === 'usage' ? 'Tokens: as reported by the server (usage.completion_tokens).' : '';
 }
 
-export function renderLatency(s: Summary): string {
-  const out = [
-    `Success rate: ${s.successful}/${s.requests} (${pct(s.success_rate)})`,
-    errorsLine(s),
-    '',
-    block('Total latency (ms):', s.latency_ms),
-    '',
-    block('Time to first byte, TTFB (ms):', s.ttfb_ms),
+/** The statistics of a run as one compact table: one line per measure, one column per statistic. */
+export function statsTable(s: Summary): string {
+  const measures: Array<[string, Describe | null, (x: number) => string]> = [
+    ['latency', s.latency_ms, fmtMs],
+    ['TTFB', s.ttfb_ms, fmtMs],
+    ['TTFT', s.ttft_ms, fmtMs],
+    ['tokens/s', s.tokens_per_sec, sig3],
+    ['gen. tokens/s', s.decode_tokens_per_sec, sig3],
   ];
-  if (s.ttft_ms) out.push('', block('Time to first token, TTFT (ms):', s.ttft_ms));
-  out.push('', block('Tokens/s (tokens / total latency):', s.tokens_per_sec));
-  if (s.decode_tokens_per_sec) out.push('', block('Generation tokens/s (after the first token):', s.decode_tokens_per_sec));
-  const note = tokensNote(s);
-  if (note) out.push('', note);
-  return out.join('\n');
+  const rows = measures
+    .filter(([, d]) => d !== null)
+    .map(([name, d, f]) => [name, f(d!.median), f(d!.p95), f(d!.p99), f(d!.mean), f(d!.min), f(d!.max), f(d!.stddev)]);
+  if (rows.length === 0) return '  no successful request';
+  return table(['', 'median', 'p95', 'p99', 'mean', 'min', 'max', 'stddev'], rows);
 }
