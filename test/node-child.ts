@@ -15,10 +15,13 @@ export function ensureBuilt(): void {
 /**
  * Runs `node ...args` from the repository root (async: a mock server in this process must keep
  * answering) and parses the last stdout line as JSON. Rejects on a non-zero exit; killed at timeoutMs.
+ * `node`: another Node binary (test/openai/node-versions.ts).
  */
-export function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<{ out: any; stderr: string }> {
+export function runNode(
+  args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000, node = process.execPath,
+): Promise<{ out: any; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    const child = spawn(node, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
