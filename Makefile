@@ -19,7 +19,10 @@ build: install
 lint: install
 	$(NODE_BIN)/tsc -p tsconfig.check.json
 
+# The SDK fixtures (openai 5/6/7, LangChain) and Node 22/24 for the child-process suites install on demand.
 test: build lint
+	bash scripts/fixtures.sh
+	bash scripts/node-versions.sh >/dev/null
 	$(NODE_BIN)/vitest run
 
 clean:
