@@ -61,6 +61,8 @@ export interface RawResult {
 export interface Client {
   send(model: string, signal: AbortSignal): Promise<RawResult>;
   close(): Promise<void>;
+  /** The SDK this client runs on ('openai 7.59.0'), when it uses one. */
+  sdk?: string;
 }
 
 export class RequestError extends Error {
@@ -186,14 +188,19 @@ function httpClient(cfg: ClientConfig): Client {
   };
 }
 
-/** A package as the user's app (cwd) resolves it, else as litellm resolves it, else as we do. */
+/**
+ * A package as the user's app (cwd) resolves it, else as litellm resolves it, else as we do: `--via
+ * openai` runs on the openai the user installed (4, 5, 6 or 7), and --accelerated patches that copy
+ * (applyAcceleration() runs before the client is built).
+ */
 function load(name: string): any {
-  const tries = [createRequire(`${process.cwd()}/`), createRequire(__filename)];
+  const tries = [createRequire(`${process.cwd()}/`)];
   try {
     tries.push(createRequire(createRequire(__filename).resolve('litellm/package.json')));
   } catch {
     /* litellm not installed */
   }
+  tries.push(createRequire(__filename));
   for (const req of tries) {
     try {
       return req(name);
@@ -208,7 +215,14 @@ function openaiClient(cfg: ClientConfig): Client {
   const mod = load('openai');
   const OpenAI = mod.default ?? mod;
   const client = new OpenAI({ baseURL: v1Base(cfg.url), apiKey: cfg.apiKey ?? 'sk-none', maxRetries: 0, timeout: cfg.timeoutMs });
+  let version: string | undefined;
+  try {
+    version = String(load('openai/version').VERSION);
+  } catch {
+    version = undefined;
+  }
   return {
+    sdk: version === undefined ? 'openai' : `openai ${version}`,
     async send(model, signal) {
       const t0 = performance.now();
       if (!cfg.stream) {
