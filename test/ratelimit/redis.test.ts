@@ -24,6 +24,12 @@ let seq = 0;
 const uniq = (p: string): string => `${p}:${process.pid}:${++seq}`;
 
 describe('RedisStore', () => {
+  it('runs on the ioredis major this run asks for (5 unless `npm run test:ioredis6`)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { version } = require('ioredis/package.json') as { version: string };
+    expect(version.split('.')[0]).toBe(process.env.FL_TEST_IOREDIS_MAJOR || '5');
+  });
+
   it.each(['sliding-window', 'token-bucket'] as const)('%s: N concurrent checks vs L allow exactly min(N, L)', async (algorithm) => {
     const store = new RedisStore({ url: redis.url });
     try {
