@@ -60,7 +60,8 @@ function dist(xs: number[], extra?: Record<string, number | string>): SampleSumm
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] : NaN);
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { median: r(q(0.5)), p99: r(q(0.99)), p25: r(q(0.25)), p75: r(q(0.75)), mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)), samples: s.length, extra };
+  const mean = r(s.reduce((a, b) => a + b, 0) / (s.length || 1));
+  return { median: r(q(0.5)), p99: r(q(0.99)), p25: r(q(0.25)), p75: r(q(0.75)), mean, samples: s.length, extra };
 }
 
 /**
@@ -70,12 +71,14 @@ function dist(xs: number[], extra?: Record<string, number | string>): SampleSumm
  */
 function cpuPerChunk(c: Cell): SampleSummary {
   const v = Math.round((c.cpuUs / Math.max(1, c.chunks)) * 100) / 100;
-  return { median: v, p99: v, mean: v, samples: c.chunks, extra: { chunks: c.chunks, cpu_ms: Math.round(c.cpuUs / 1000) } };
+  const extra = { chunks: c.chunks, cpu_ms: Math.round(c.cpuUs / 1000) };
+  return { median: v, p99: v, mean: v, samples: c.chunks, extra };
 }
 
 function rate(c: Cell): SampleSummary {
   const v = Math.round(c.reqs / c.secs);
-  return { median: v, p99: v, mean: v, samples: c.reqs, extra: { sockets: c.sockets, p50_ms: dist(c.latMs).median, p99_ms: dist(c.latMs).p99 } };
+  const extra = { sockets: c.sockets, p50_ms: dist(c.latMs).median, p99_ms: dist(c.latMs).p99 };
+  return { median: v, p99: v, mean: v, samples: c.reqs, extra };
 }
 
 function normalize(v: unknown): unknown {
@@ -183,29 +186,42 @@ function sdkCall(s: Setup): () => Promise<unknown> {
   };
 }
 
+/** A call timed from its start (whole answers: nothing else to report). */
+const timed = (fn: () => Promise<unknown>): Call => async () => {
+  const t0 = performance.now();
+  await fn();
+  return { t0 };
+};
+
 const SCENARIOS: Scenario[] = [
   {
     key: 'openai', title: 'completion, OpenAI handler', stream: false,
-    lit: (s) => async () => { const t0 = performance.now(); await s.litellm.completion(openaiParams(s, false)); return { t0 }; },
+    lit: (s) => timed(() => s.litellm.completion(openaiParams(s, false))),
     raw: (s) => async () => { const t0 = performance.now(); const r = await rawJson(s.raw, '/v1/chat/completions', { model: 'gpt-3.5-turbo', messages }); await r.body.json(); return { t0 }; },
     sample: (s) => s.litellm.completion(openaiParams(s, false)),
   },
   {
     key: 'openai-stream', title: 'streamed completion, OpenAI SSE', stream: true,
-    lit: (s) => async () => { const t0 = performance.now(); return drain(await s.litellm.completion(openaiParams(s, true)), t0); },
+    lit: (s) => async () => {
+      const t0 = performance.now();
+      return drain(await s.litellm.completion(openaiParams(s, true)), t0);
+    },
     raw: (s) => async () => { const t0 = performance.now(); return rawLines(await rawJson(s.raw, '/v1/chat/completions', { model: 'gpt-3.5-turbo', messages, stream: true }), true, t0); },
     sample: async (s) => (await drain(await s.litellm.completion(openaiParams(s, true)), 0)).out,
   },
   {
     // litellm reads Ollama's NDJSON stream even for a whole answer (and counts usage per line).
     key: 'ollama', title: 'completion, Ollama handler', stream: false,
-    lit: (s) => async () => { const t0 = performance.now(); await s.litellm.completion(ollamaParams(s, false)); return { t0 }; },
+    lit: (s) => timed(() => s.litellm.completion(ollamaParams(s, false))),
     raw: (s) => async () => { const t0 = performance.now(); await rawLines(await rawJson(s.raw, '/api/generate', { model: 'llama2', prompt: 'x' }), false, t0); return { t0 }; },
     sample: (s) => s.litellm.completion(ollamaParams(s, false)),
   },
   {
     key: 'ollama-stream', title: 'streamed completion, Ollama NDJSON', stream: true,
-    lit: (s) => async () => { const t0 = performance.now(); return drain(await s.litellm.completion(ollamaParams(s, true)), t0); },
+    lit: (s) => async () => {
+      const t0 = performance.now();
+      return drain(await s.litellm.completion(ollamaParams(s, true)), t0);
+    },
     raw: (s) => async () => { const t0 = performance.now(); return rawLines(await rawJson(s.raw, '/api/generate', { model: 'llama2', prompt: 'x' }), false, t0); },
     sample: async (s) => (await drain(await s.litellm.completion(ollamaParams(s, true)), 0)).out,
   },
@@ -217,7 +233,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     key: 'openai-sdk', title: 'openai SDK used directly (proxy client), whole answers', stream: false, direct: true,
-    lit: (s) => { const call = sdkCall(s); return async () => { const t0 = performance.now(); await call(); return { t0 }; }; },
+    lit: (s) => timed(sdkCall(s)),
     raw: (s) => async () => { const t0 = performance.now(); const r = await rawJson(s.raw, '/v1/chat/completions', { model: 'gpt-3.5-turbo', messages }); await r.body.json(); return { t0 }; },
     sample: (s) => sdkCall(s)(),
   },
@@ -312,7 +328,9 @@ function transportRow(stream: boolean): BenchRow {
           const reader = r.body.getReader();
           let text = '';
           const dec = new TextDecoder();
-          for (let n = await reader.read(); !n.done; n = await reader.read()) text += dec.decode(n.value, { stream: true });
+          for (let n = await reader.read(); !n.done; n = await reader.read()) {
+            text += dec.decode(n.value, { stream: true });
+          }
           return text;
         };
         const same = (v: unknown) => normalize(stream ? String(v).replace(/"(id|created)":("[^"]*"|\d+)/g, '') : v);
@@ -320,7 +338,7 @@ function transportRow(stream: boolean): BenchRow {
         for (const f of [fastFetch, webFetch]) {
           if (!isDeepStrictEqual(same(await read(f)), want)) throw new Error(`pool.${key}: pooled answer differs from global fetch`);
         }
-        const call = (f: FetchLike): Call => async () => { const t0 = performance.now(); await read(f); return { t0 }; };
+        const call = (f: FetchLike): Call => timed(() => read(f));
         const rawCall: Call = async () => {
           const t0 = performance.now();
           const r = await raw.request({ path: '/v1/chat/completions', method: 'POST', headers: init.headers, body: init.body });

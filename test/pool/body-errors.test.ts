@@ -58,7 +58,9 @@ function shape(e: any): unknown {
   const c = e.cause;
   return {
     class: e.constructor?.name, name: e.name, message: e.message, code: e.code, errno: e.errno, type: e.type,
-    cause: c && { class: c.constructor?.name, name: c.name, message: c.message, code: c.code, keys: Object.keys(c).sort() },
+    cause: c && {
+      class: c.constructor?.name, name: c.name, message: c.message, code: c.code, keys: Object.keys(c).sort(),
+    },
   };
 }
 

@@ -9,7 +9,10 @@ import { type MockServer, startMockServer } from '../../src/mock';
 const require = createRequire(import.meta.url);
 const nodeFetch: FetchLike = require('node-fetch');
 
-interface Seen { server: string; method: string; path: string; body: string; type: string | null; auth: string | null; cookie: string | null }
+interface Seen {
+  server: string; method: string; path: string; body: string;
+  type: string | null; auth: string | null; cookie: string | null;
+}
 const seen: Seen[] = [];
 let mock: MockServer;
 let a: http.Server;

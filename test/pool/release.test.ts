@@ -123,7 +123,8 @@ describe('issue 11 #1 through the shim: litellm Ollama streams left by break (ch
   it('24 streams left early with FAST_LITELLM_MAX_CONNECTIONS=2, then a normal completion; the process exits', async () => {
     // Slow streams (1000 tokens at 20/s): every one is mid-body when the app leaves it. The last call
     // asks for model `fast`, answered at once.
-    const slow = await startMockServer({ replyTokens: 1000, tokensPerSec: 20, models: { fast: { tokensPerSec: 0, replyTokens: 3 } } });
+    const models = { fast: { tokensPerSec: 0, replyTokens: 3 } };
+    const slow = await startMockServer({ replyTokens: 1000, tokensPerSec: 20, models });
     try {
       const { out } = await runNode(['--expose-gc', '--import', 'tsx', 'test/pool/fixtures/litellm-abandon.ts', slow.url, '24'],
         { FAST_LITELLM_MAX_CONNECTIONS: '2' }, 60_000);

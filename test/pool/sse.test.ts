@@ -93,7 +93,8 @@ describe('litellm OpenAI streams, plain vs pooled', () => {
       for await (const c of s) out.push(c);
       return { out };
     } catch (e: any) {
-      return { out, err: { name: e.constructor.name, message: e.message, status: e.status, error: e.error, headers: e.headers && { ...e.headers, date: 0 } } };
+      const headers = e.headers && { ...e.headers, date: 0 };
+      return { out, err: { name: e.constructor.name, message: e.message, status: e.status, error: e.error, headers } };
     }
   }
 

@@ -4,7 +4,6 @@ import { invalidArgument, outOfRange } from '../../errors';
 // undici costs ~80 ms to load: pay it on the first pooled request, not at startup.
 let PoolClass: typeof Pool | undefined;
 function loadPool(): typeof Pool {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   PoolClass ??= (require('undici') as typeof import('undici')).Pool;
   return PoolClass;
 }

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { BodySource } from './body';
 import { decodeBody } from './decode';
 import type { DispatcherRegistry } from './dispatchers';
-import { type BodyReadKind, type FetchFlavour, flavourOf } from './fetch-flavour';
+import { type FetchFlavour, flavourOf } from './fetch-flavour';
 import { invalidArgument } from '../../errors';
 import type { RawHeaders } from './headers';
 import { type Hop, REDIRECT_STATUSES, nextHop } from './redirect';
@@ -10,11 +10,18 @@ import { FastResponse, type ResponseParts } from './response';
 import { isFastBody, splitUrl, toHeaderObject } from './target';
 import { toWebResponse } from './web-response';
 
-/** The subset of fetch() the SDKs and litellm's handlers call. */
+/** The subset of fetch() the SDKs and litellm's handlers call; loose, as it stands in for each of theirs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Node's, node-fetch's and the SDKs' fetch types
 export type FetchLike = (input: any, init?: any) => Promise<any>;
 
-/** A body cut mid-way (`cause`: the transport's error) becomes what the replaced fetch would throw. */
-export type BodyErrorMapper = (cause: unknown, url: string, how: BodyReadKind) => unknown;
+/** The init fields the pooled path reads; anything else is passed on untouched to the fallback. */
+interface InitLike {
+  method?: unknown;
+  headers?: unknown;
+  body?: unknown;
+  signal?: AbortSignal | null;
+  redirect?: unknown;
+}
 
 export interface PooledFetchOptions {
   registry: DispatcherRegistry;
@@ -28,8 +35,6 @@ export interface PooledFetchOptions {
   onRequest?: (origin: string) => void;
   /** How failures look and text() treats a BOM; default: that of `fallback` (see flavourOf). */
   flavour?: FetchFlavour;
-  /** Overrides `flavour.body` alone (kept for callers written before `flavour`). */
-  bodyError?: BodyErrorMapper;
   /**
    * For readers that decode and parse each chunk alone (litellm's NDJSON readers): when it returns
    * true for a response's content type, every body chunk ends at a '\n' byte.
@@ -57,7 +62,7 @@ function checkOptions(o: PooledFetchOptions): void {
   if (o === null || typeof o !== 'object') invalidArgument(WHERE, o, 'an object');
   if (typeof o.registry?.acquire !== 'function') invalidArgument(`${WHERE}.registry`, o.registry, 'a DispatcherRegistry');
   if (typeof o.fallback !== 'function') invalidArgument(`${WHERE}.fallback`, o.fallback, 'a fetch function');
-  for (const k of ['onRequest', 'lineChunks', 'bodyError'] as const) {
+  for (const k of ['onRequest', 'lineChunks'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'function') invalidArgument(`${WHERE}.${k}`, o[k], 'a function');
   }
   if (o.response !== undefined && o.response !== 'fast' && o.response !== 'web') {
@@ -86,12 +91,13 @@ function bodyErrorMap(flavour: FetchFlavour, signal: AbortSignal | null | undefi
  */
 export function createPooledFetch(options: PooledFetchOptions): FetchLike {
   checkOptions(options);
-  const { registry, fallback, onRequest, lineChunks, bodyError } = options;
-  const base = options.flavour ?? flavourOf(fallback);
-  const flavour: FetchFlavour = bodyError === undefined ? base : { ...base, body: bodyError };
+  const { registry, fallback, onRequest, lineChunks } = options;
+  const flavour = options.flavour ?? flavourOf(fallback);
   const web = options.response === 'web';
 
-  function settle(res: Dispatcher.ResponseData, hop: Hop, count: number, signal: AbortSignal | null | undefined): unknown {
+  type Signal = AbortSignal | null | undefined;
+
+  function settle(res: Dispatcher.ResponseData, hop: Hop, count: number, signal: Signal): unknown {
     const status = res.statusCode;
     const headers = res.headers as RawHeaders;
     let source: BodySource | null = null;
@@ -113,7 +119,7 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     return web ? toWebResponse(parts) : new FastResponse(parts);
   }
 
-  function send(hop: Hop, count: number, signal: AbortSignal | null | undefined): Promise<unknown> {
+  function send(hop: Hop, count: number, signal: Signal): Promise<unknown> {
     const { origin, path, href } = hop.target;
     if (flavour.badPorts.size > 0 && flavour.badPorts.has(portOf(origin))) {
       return Promise.reject(flavour.request(new Error('bad port'), href));
@@ -121,7 +127,10 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     const pool = registry.acquire(origin);
     onRequest?.(origin);
     return pool
-      .request({ path, method: hop.method as any, headers: hop.headers, body: hop.body ?? undefined, signal: signal ?? undefined })
+      .request({
+        path, method: hop.method as Dispatcher.HttpMethod, headers: hop.headers, body: hop.body ?? undefined,
+        signal: signal ?? undefined,
+      })
       .then(
         (res) => {
           const location = REDIRECT_STATUSES.has(res.statusCode) ? header(res.headers.location) : undefined;
@@ -139,7 +148,7 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
       );
   }
 
-  return function pooledFetch(input: any, init?: any): Promise<any> {
+  return function pooledFetch(input: unknown, init?: InitLike): Promise<unknown> {
     let raw: string;
     if (typeof input === 'string') raw = input;
     else if (input instanceof URL) raw = input.href;
@@ -150,7 +159,7 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     const target = splitUrl(raw);
     if (target === undefined) return fallback(input, init);
 
-    const signal: AbortSignal | null | undefined = init?.signal;
+    const signal = init?.signal;
     if (signal?.aborted) return Promise.reject(flavour.abort(signal));
     const method = typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET';
     const hop: Hop = { target, method, headers: toHeaderObject(init?.headers), body };

@@ -5,7 +5,8 @@ export type HeaderObject = Record<string, string>;
 
 export function toHeaderObject(h: unknown): HeaderObject | undefined {
   if (h == null) return undefined;
-  if (typeof (h as any).forEach === 'function' && typeof (h as any).get === 'function') {
+  const maybe = h as { forEach?: unknown; get?: unknown };
+  if (typeof maybe.forEach === 'function' && typeof maybe.get === 'function') {
     const out: HeaderObject = {};
     (h as { forEach(fn: (v: string, k: string) => void): void }).forEach((v, k) => { out[k] = v; });
     return out;
