@@ -30,11 +30,11 @@ async function fill(r: number): Promise<unknown> {
   let hold: unknown;
   if (lib === 'fast') {
     const rl = new RateLimiter({ rpm: 100, store: new MemoryStore({ maxKeys: Math.max(n, 1000) }) });
-    for (let i = 0; i < n; i++) rl.check(`user:${r}:${i}:gpt-4o`);
+    for (let i = 0; i < n; i++) rl.checkSync(`user:${r}:${i}:gpt-4o`);
     hold = rl;
   } else if (lib === 'fast-rpm-tpm') {
     const rl = new RateLimiter({ rpm: 100, tpm: 100_000, store: new MemoryStore({ maxKeys: Math.max(n, 1000) }) });
-    for (let i = 0; i < n; i++) rl.check(`user:${r}:${i}:gpt-4o`, { tokens: 10 });
+    for (let i = 0; i < n; i++) rl.checkSync(`user:${r}:${i}:gpt-4o`, { tokens: 10 });
     hold = rl;
   } else if (lib === 'map') {
     const m = new Map<string, number>();

@@ -13,7 +13,6 @@ import { applyAcceleration } from '../../src/index';
 import { unwrap } from '../../src/shims/guard';
 import { REDIS_BIN, startRedis as startTestRedis, type RedisServer } from '../../test/ratelimit/redis-server';
 import { RowSkipped } from '../lib/skip';
-import { summarize } from '../lib/stats';
 import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/types';
 
 const require = createRequire(__filename);
@@ -28,7 +27,10 @@ const keyOf = (i: number): string => `user:${i}:gpt-4o`;
 function rate(opsPerSec: number[], extra?: Record<string, number | string>): SampleSummary {
   const s = [...opsPerSec].sort((a, b) => a - b);
   const med = s[Math.floor(s.length / 2)];
-  return { median: Math.round(med), p99: Math.round(s[0]), p25: Math.round(s[Math.floor(s.length / 4)]), p75: Math.round(s[Math.floor((3 * s.length) / 4)]), mean: Math.round(s.reduce((a, b) => a + b, 0) / s.length), samples: s.length, extra };
+  const at = (q: number): number => Math.round(s[Math.floor(q * s.length)]);
+  const mean = Math.round(s.reduce((a, b) => a + b, 0) / s.length);
+  return { median: Math.round(med), p99: Math.round(s[0]), p25: at(0.25), p75: at(0.75), mean, samples: s.length,
+    extra };
 }
 
 type Runner = (keys: string[], ops: number) => Promise<number> | number; // returns elapsed ms
@@ -87,7 +89,10 @@ function memoryBytes(lib: string, n: number): number {
   return (JSON.parse(out.trim().split('\n').pop()!) as { bytesPerKey: number }).bytesPerKey;
 }
 
-const one = (v: number): SampleSummary => ({ median: Math.round(v * 10) / 10, p99: Math.round(v * 10) / 10, mean: Math.round(v * 10) / 10, samples: 1 });
+const one = (v: number): SampleSummary => {
+  const r = Math.round(v * 10) / 10;
+  return { median: r, p99: r, mean: r, samples: 1 };
+};
 
 const memoryRow: BenchRow = {
   kind: 'custom',
@@ -121,7 +126,11 @@ const memoryRow: BenchRow = {
         fast: syncRunner((k) => fastRl.checkSync(k)),
         fastBool: syncRunner((k) => fastBool.tryConsume(k)),
         rlf: asyncRunner((k) => rlfRl.consume(k)),
-        map: syncRunner((k) => { const v = counts.get(k); counts.set(k, v === undefined ? 1 : v + 1); return v === undefined || v < BIG; }),
+        map: syncRunner((k) => {
+          const v = counts.get(k);
+          counts.set(k, v === undefined ? 1 : v + 1);
+          return v === undefined || v < BIG;
+        }),
         mapClock: syncRunner((k) => {
           const w = Math.floor(Date.now() / 60_000) * BIG;
           const v = windows.get(k);

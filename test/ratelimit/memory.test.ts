@@ -106,9 +106,9 @@ describe('sliding window (two-bucket estimate)', () => {
     expect(r.allowed).toBe(false);
     expect(r.limitType).toBe('tokens');
     expect(r.remaining).toBe(400);
-    rl.reconcile('k', 100, 600); // used 100 of 600 reserved
+    void rl.reconcile('k', 100, 600); // used 100 of 600 reserved
     expect(rl.checkSync('k', { tokens: 900 }).allowed).toBe(true);
-    rl.reconcile('k', 50); // unreserved usage counts too: 1000 + 50 > limit
+    void rl.reconcile('k', 50); // unreserved usage counts too: 1000 + 50 > limit
     expect(rl.checkSync('k', { tokens: 0 }).allowed).toBe(false);
     // More than the whole limit can never pass.
     c.t += 5000;
@@ -121,11 +121,11 @@ describe('sliding window (two-bucket estimate)', () => {
     const lease = (await rl.acquire('k', { tokens: 80 })) as Awaited<ReturnType<RateLimiter['acquire']>>;
     expect(lease.reservedTokens).toBe(80);
     expect(rl.checkSync('k', { tokens: 30 }).allowed).toBe(false);
-    lease.reconcile(10);
-    lease.reconcile(0); // ignored
+    void lease.reconcile(10);
+    void lease.reconcile(0); // ignored
     expect(rl.checkSync('k', { tokens: 30 }).allowed).toBe(true);
     expect(() => rl.acquire('k')).toThrow(/max_parallel_requests limit 1/);
-    lease.release();
+    void lease.release();
     expect(() => rl.acquire('k')).not.toThrow();
   });
 });
@@ -156,7 +156,7 @@ describe('token bucket (GCRA)', () => {
     const r = rl.checkSync('k', { tokens: 100 });
     expect(r.allowed).toBe(false);
     expect(r.retryAfterMs).toBe(100);
-    rl.reconcile('k', 500, 1000);
+    void rl.reconcile('k', 500, 1000);
     expect(rl.checkSync('k', { tokens: 500 }).allowed).toBe(true);
     expect(rl.checkSync('k', { tokens: 1 }).allowed).toBe(false);
   });
@@ -192,7 +192,7 @@ describe('RateLimitError', () => {
     rl.checkSync('k', { tokens: 40 });
     let err: RateLimitError | undefined;
     try {
-      rl.acquire('k', { scope: 'api_key' });
+      void rl.acquire('k', { scope: 'api_key' });
     } catch (e) {
       err = e as RateLimitError;
     }
@@ -293,7 +293,7 @@ describe('requests that can never fit, and long waits (issue 11 #12)', () => {
     for (const maxWaitMs of [0, 1000, Infinity]) {
       let err: unknown;
       try {
-        rl.acquire('k', { tokens: 11, maxWaitMs });
+        void rl.acquire('k', { tokens: 11, maxWaitMs });
       } catch (e) {
         err = e;
       }
@@ -316,7 +316,7 @@ describe('requests that can never fit, and long waits (issue 11 #12)', () => {
     try {
       const store = new CountingStore();
       const rl = new RateLimiter({ rpm: 1, windowMs: 2 ** 31 - 1, store, clock: () => 2 ** 31 - 10 });
-      rl.acquire('k');
+      void rl.acquire('k');
       const waiting = Promise.resolve(rl.acquire('k', { maxWaitMs: Infinity })).catch((e) => e);
       await new Promise((r) => setTimeout(r, 100));
       expect(store.consumed).toBe(2); // the first check and the one that started the wait: no polling

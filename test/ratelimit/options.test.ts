@@ -31,7 +31,7 @@ describe('LIMIT_RANGES: what the config accepts, the limiter enforces', () => {
   it('maxParallel at its max: that many slots are held at once, one more is denied', () => {
     const max = LIMIT_RANGES.maxParallel.max;
     const rl = new RateLimiter({ maxParallel: max });
-    for (let i = 0; i < max; i++) rl.acquire('k');
+    for (let i = 0; i < max; i++) void rl.acquire('k');
     expect(() => rl.acquire('k')).toThrow(/max_parallel_requests limit 65535/);
   });
 

@@ -37,8 +37,9 @@ async function trace(store: MemoryStore | RedisStore, algorithm: 'sliding-window
     if (r < 0.15) now += Math.floor(rnd() * W * 0.4);
     else if (r < 0.45) {
       // a burst in one tick: batched into one script call on Redis
-      const burst = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => [pick(keys), Math.floor(rnd() * 200)] as const);
-      out.push(await Promise.all(burst.map(([k, tokens]) => rl.check(k, { tokens }))));
+      const size = 1 + Math.floor(rnd() * 6);
+      const burst = Array.from({ length: size }, () => [pick(keys), Math.floor(rnd() * 200)] as const);
+      out.push(await Promise.all(burst.map(([k, tokens]) => Promise.resolve(rl.check(k, { tokens })))));
     } else if (r < 0.7) {
       try {
         const lease = await rl.acquire(pick(keys), { tokens: Math.floor(rnd() * 150) });

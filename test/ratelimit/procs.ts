@@ -26,7 +26,7 @@ function lineReader(p: ChildProcess): () => Promise<string> {
   };
 }
 
-/** Starts `count` children of `script` (run with tsx), waits for each to print "ready", says go, returns their JSON answers. */
+/** Starts `count` children of `script` (tsx), waits for each to print "ready", says go, returns their JSON lines. */
 export async function runTogether<T>(count: number, script: string, args: string[]): Promise<T[]> {
   const procs = Array.from({ length: count }, () =>
     spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', script), ...args], {

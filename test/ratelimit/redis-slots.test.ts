@@ -117,7 +117,8 @@ describe('parallel slots on Redis', () => {
     const store = new RedisStore({ url: redis.url, keyLayout: 'litellm-proxy', slotTtlMs: 20_000 });
     const rl = new RateLimiter({ maxParallel: 3, store, clock: () => now });
     const d = `api_key:${uniq('proxy')}`;
-    const client = store.client as unknown as { get(k: string): Promise<string | null>; incr(k: string): Promise<number> };
+    type Client = { get(k: string): Promise<string | null>; incr(k: string): Promise<number> };
+    const client = store.client as unknown as Client;
     try {
       const a = await rl.acquire(d);
       await client.incr(`{${d}}:max_parallel_requests`); // a call counted by the Python proxy

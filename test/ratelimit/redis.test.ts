@@ -25,7 +25,6 @@ const uniq = (p: string): string => `${p}:${process.pid}:${++seq}`;
 
 describe('RedisStore', () => {
   it('runs on the ioredis major this run asks for (5 unless `npm run test:ioredis6`)', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { version } = require('ioredis/package.json') as { version: string };
     expect(version.split('.')[0]).toBe(process.env.FL_TEST_IOREDIS_MAJOR || '5');
   });
@@ -36,7 +35,7 @@ describe('RedisStore', () => {
       for (const [n, l] of [[300, 100], [40, 100]]) {
         const rl = new RateLimiter({ rpm: l, algorithm, store });
         const key = uniq('exact');
-        const results = await Promise.all(Array.from({ length: n }, () => rl.check(key)));
+        const results = await Promise.all(Array.from({ length: n }, () => Promise.resolve(rl.check(key))));
         expect(results.filter((r) => r.allowed).length).toBe(Math.min(n, l));
         expect(store.errors).toBe(0);
       }
@@ -49,7 +48,7 @@ describe('RedisStore', () => {
     const store = new RedisStore({ url: redis.url });
     const rl = new RateLimiter({ tpm: 1000, maxParallel: 2, store });
     const key = uniq('par');
-    const settled = await Promise.allSettled(Array.from({ length: 5 }, () => rl.acquire(key, { tokens: 100 })));
+    const settled = await Promise.allSettled(Array.from({ length: 5 }, async () => rl.acquire(key, { tokens: 100 })));
     const leases = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(leases.length).toBe(2);
     expect(settled.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof RateLimitError)).toBe(true);
@@ -83,7 +82,8 @@ describe('RedisStore', () => {
     expect(after - before).toBe(50);
     // Checks issued in the same tick share one script call: the first goes at once, the 99 others together.
     const b0 = await count();
-    const rs = await Promise.all(Array.from({ length: 100 }, (_, i) => rl.check(`${key}:${i % 7}`, { tokens: 1 })));
+    const rs = await Promise.all(Array.from({ length: 100 }, (_, i) =>
+      Promise.resolve(rl.check(`${key}:${i % 7}`, { tokens: 1 }))));
     expect(rs.every((r) => r.allowed)).toBe(true);
     expect((await count()) - b0).toBe(2);
     await store.close();
@@ -94,7 +94,8 @@ describe('RedisStore', () => {
     const rl = new RateLimiter({ rpm: 3, tpm: 500, maxParallel: 5, store });
     const d = `api_key:${uniq('hash')}`;
     const lease = await rl.acquire(d, { tokens: 40 });
-    const client = store.client as unknown as { mget(...k: string[]): Promise<(string | null)[]>; ttl(k: string): Promise<number> };
+    type Client = { mget(...k: string[]): Promise<(string | null)[]>; ttl(k: string): Promise<number> };
+    const client = store.client as unknown as Client;
     const [win, req, tok, par] = await client.mget(`{${d}}:window`, `{${d}}:requests`, `{${d}}:tokens`, `{${d}}:max_parallel_requests`);
     expect(Number(win)).toBe(Math.floor(Date.now() / 1000) - (Math.floor(Date.now() / 1000) - Number(win)));
     expect(Math.abs(Number(win) - Date.now() / 1000)).toBeLessThan(5);
@@ -195,7 +196,7 @@ describe('RedisStore when Redis goes away', () => {
     expect(back).toBe(true);
     // Counting resumes on the fresh server: exactly 2 allowed.
     const k2 = uniq('after2');
-    const rs = await Promise.all(Array.from({ length: 5 }, () => rlOpen.check(k2)));
+    const rs = await Promise.all(Array.from({ length: 5 }, () => Promise.resolve(rlOpen.check(k2))));
     expect(rs.filter((r) => r.allowed).length).toBe(2);
     process.off('warning', onWarning);
     await open.close();

@@ -6,14 +6,16 @@ import { CallLimits, holdUntilDone, RateLimitError } from '../../src/accelerator
 async function* chunks(list: object[]): AsyncGenerator<object> {
   for (const c of list) yield c;
 }
-const content = (text: string, usage?: object): object => ({ choices: [{ delta: { content: text } }], ...(usage ? { usage } : {}) });
+const content = (text: string, usage?: object): object =>
+  ({ choices: [{ delta: { content: text } }], ...(usage ? { usage } : {}) });
 const countWords = (t: string): number => t.split(' ').filter(Boolean).length;
 
 async function tokensCounted(list: object[], promptTokens: number): Promise<number> {
   const limits = new CallLimits({ perPair: { tpm: 1000 } });
   const scopes = limits.scopes('m', 'h');
   const admission = await limits.admit(scopes, promptTokens);
-  for await (const _ of holdUntilDone(chunks(list), admission, { counting: true, promptTokens, countText: countWords })) { /* drain */ }
+  const held = holdUntilDone(chunks(list), admission, { counting: true, promptTokens, countText: countWords });
+  for await (const _ of held) { /* drain */ }
   // What is left of tpm shows what the stream was settled at.
   const r = await scopes[0].limiter.check(scopes[0].key);
   return 1000 - r.remainingTokens;

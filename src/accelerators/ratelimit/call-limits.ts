@@ -114,7 +114,7 @@ export class CallLimits {
 
   /** Ends waits, lease refreshes and the Redis connection. */
   async close(): Promise<void> {
-    await Promise.all(this.#all.map((rl) => rl.close()));
+    await Promise.all(this.#all.map(async (rl) => rl.close()));
     await this.#redis?.close();
   }
 }

@@ -27,7 +27,6 @@ function loadIoredis(): RedisCtor {
   let mod: unknown;
   try {
     // Optional peer dependency, loaded only when a RedisStore is built from a URL.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('ioredis');
   } catch {
     throw new Error('RedisStore: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }');
