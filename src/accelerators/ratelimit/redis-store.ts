@@ -3,7 +3,7 @@ import { checkRange, DEFAULTS, defaultKeyPrefix, LIMIT_RANGES, type CheckResult,
   type LimitType } from './options';
 import { LITELLM_PROXY_SCRIPT, NATIVE_SCRIPT } from './lua';
 import { dropClient, ownClient, type RedisLike } from './redis-client';
-import { RedisDeadline, type Waiter } from './redis-deadline';
+import { ScriptCalls, type Reply } from './redis-calls';
 import type { RateLimitStore } from './store';
 
 export interface RedisStoreOptions {
@@ -34,22 +34,10 @@ const MAX_BATCH = 128;
 /** Integers per item in a reply (see lua.ts). */
 const REPLY_WIDTH = 7;
 const SLOT_TTL_RANGE = { min: 100, max: 0x7fff_ffff, integer: true } as const;
-/** Statuses of an ioredis client while a connection attempt is under way: worth waiting for. */
-const CONNECTING = new Set(['wait', 'connecting', 'connect']);
 
 /** The script's leading arguments: one limiter's spec, shared by every item of a call. */
 const headers = new WeakMap<LimitSpec, (string | number)[]>();
 
-/** A reply and where this item's 7 integers start in it; null when Redis failed. */
-type Slot = { r: unknown[]; at: number } | null;
-const NULL_SLOT: Promise<Slot> = Promise.resolve(null);
-
-interface Pending {
-  key: string;
-  spec: LimitSpec;
-  args: (string | number)[];
-  resolve(slot: Slot): void;
-}
 const inf = (n: number): number => (n < 0 ? Infinity : n);
 
 function oneOf<T extends string>(where: string, v: unknown, allowed: readonly T[], dflt: T): T {
@@ -67,17 +55,12 @@ export class RedisStore implements RateLimitStore {
   readonly slotTtlMs: number;
   /** Commands that failed or went unanswered (each answered per failMode). */
   errors = 0;
+  /** The ioredis client; one the store built from a URL is unref'd (it never holds the process). */
   readonly client: RedisLike;
   readonly #owned: boolean;
-  readonly #deadline: RedisDeadline;
+  readonly #calls: ScriptCalls;
   #warned = false;
   #closed = false;
-  /** Off for a Redis Cluster: one script call may only touch keys of one slot (CROSSSLOT). */
-  readonly #batching: boolean;
-  #queue: Pending[] = [];
-  #tickOpen = false;
-  /** Items waiting for a connection attempt under way. */
-  #connectQueue: Pending[] = [];
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object') invalidArgument('RedisStore: options', options, 'an object');
@@ -97,7 +80,6 @@ export class RedisStore implements RateLimitStore {
     this.slotTtlMs = options.slotTtlMs === undefined
       ? DEFAULTS.slotTtlMs
       : checkRange('RedisStore: slotTtlMs', options.slotTtlMs, SLOT_TTL_RANGE);
-    this.#deadline = new RedisDeadline(this.timeoutMs, () => this.#onStall());
     if (url !== undefined) {
       // A connection attempt has its own, longer bound: a busy loop must not abort a healthy connect.
       this.client = ownClient(url, Math.max(10_000, this.timeoutMs));
@@ -109,22 +91,30 @@ export class RedisStore implements RateLimitStore {
       }
       this.#owned = false;
     }
-    this.#batching = (this.client as { isCluster?: boolean }).isCluster !== true;
     // An 'error' event without a listener would crash the process.
     this.client.on('error', (e: unknown) => this.#warn(e));
     this.client.on('ready', () => {
       this.#warned = false;
-      this.#deadline.progress();
-      const q = this.#connectQueue;
-      this.#connectQueue = [];
-      this.#sendAll(q);
     });
-    // A socket that connects is Redis answering: the ready check's round trip gets a full deadline.
-    this.client.on('connect', () => this.#deadline.progress());
-    // A connection attempt that ended without 'ready': its waiters are answered per failMode now.
-    this.client.on('close', () => this.#failConnectQueue());
     this.client.defineCommand(CMD, { lua: NATIVE_SCRIPT });
     this.client.defineCommand(CMD_PROXY, { lua: LITELLM_PROXY_SCRIPT });
+    this.#calls = new ScriptCalls(this.client, {
+      command: this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY,
+      timeoutMs: this.timeoutMs,
+      batching: (this.client as { isCluster?: boolean }).isCluster !== true,
+      replyWidth: REPLY_WIDTH,
+      maxBatch: MAX_BATCH,
+      keysOf: (key, spec) => this.#keys(key, spec),
+      headerOf: (spec) => this.#header(spec),
+      onError: (e, items) => {
+        this.errors += items;
+        this.#warn(e);
+      },
+      onStall: () => {
+        // Its queue goes with the connection; a new one is made at once (own client only).
+        if (this.#owned && !this.#closed) this.client.disconnect(true);
+      },
+    });
   }
 
   bind(spec: LimitSpec): void {
@@ -147,12 +137,6 @@ export class RedisStore implements RateLimitStore {
     process.emitWarning(text, { code: CODES.STORE_UNAVAILABLE });
   }
 
-  /** Redis owed answers and said nothing for timeoutMs: drop our connection (its queue goes with it). */
-  #onStall(): void {
-    this.#warn(new Error(`no answer within ${this.timeoutMs} ms`));
-    if (this.#owned && !this.#closed) this.client.disconnect(true);
-  }
-
   #keys(key: string, spec: LimitSpec): string[] {
     if (this.keyLayout === 'fast-litellm') {
       // One hash tag for the state and its slots: one cluster slot.
@@ -165,89 +149,7 @@ export class RedisStore implements RateLimitStore {
     return keys;
   }
 
-  /**
-   * The first call of a tick goes out at once (no added latency for sequential callers); calls made
-   * later in the same tick share one script call per limiter: one round trip for the lot, each item
-   * atomic and in call order.
-   */
-  #run(key: string, spec: LimitSpec, args: (string | number)[]): Promise<Slot> {
-    if (this.#closed) return NULL_SLOT;
-    const status = this.client.status;
-    if (status !== 'ready') {
-      if (!CONNECTING.has(status)) return Promise.resolve(this.#onError(new Error(`Redis connection is ${status}`)));
-      return new Promise((resolve) => this.#waitForConnection({ key, spec, args, resolve }));
-    }
-    if (this.#batching) {
-      if (this.#tickOpen) return new Promise((resolve) => void this.#queue.push({ key, spec, args, resolve }));
-      this.#tickOpen = true;
-      queueMicrotask(this.#flushBound);
-    }
-    return this.#call(this.#keys(key, spec), spec, args, 1).then((r) => (r === null ? null : { r, at: 0 }));
-  }
-
-  #waitForConnection(item: Pending): void {
-    const resolve = item.resolve;
-    let answered = false;
-    const w: Waiter = {
-      expire: () => {
-        if (answered) return;
-        answered = true;
-        const i = this.#connectQueue.indexOf(item);
-        if (i >= 0) this.#connectQueue.splice(i, 1);
-        resolve(this.#onError(new Error(`not connected within ${this.timeoutMs} ms`)));
-      },
-    };
-    item.resolve = (slot) => {
-      if (answered) return;
-      answered = true;
-      this.#deadline.delete(w);
-      resolve(slot);
-    };
-    this.#connectQueue.push(item);
-    this.#deadline.add(w);
-  }
-
-  #failConnectQueue(): void {
-    const q = this.#connectQueue;
-    if (q.length === 0) return;
-    this.#connectQueue = [];
-    this.errors += q.length;
-    for (const it of q) it.resolve(null);
-  }
-
-  /** One script call, answered by Redis or, failing that, with null by the deadline. */
-  #call(keys: string[], spec: LimitSpec, args: (string | number)[], items: number): Promise<unknown[] | null> {
-    let p: Promise<unknown[]>;
-    try {
-      const c = this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown[]>>;
-      p = c[this.keyLayout === 'fast-litellm' ? CMD : CMD_PROXY](keys.length, ...keys, ...this.#header(spec), ...args);
-    } catch (e) {
-      return Promise.resolve(this.#onError(e, items));
-    }
-    return new Promise((resolve) => {
-      let answered = false;
-      const w: Waiter = {
-        expire: () => {
-          answered = true;
-          this.errors += items;
-          resolve(null);
-        },
-      };
-      this.#deadline.add(w);
-      p.then((r) => {
-        if (answered) return this.#deadline.progress();
-        answered = true;
-        this.#deadline.delete(w);
-        resolve(r);
-      }, (e: unknown) => {
-        if (answered) return;
-        answered = true;
-        this.#deadline.delete(w);
-        resolve(this.#onError(e, items));
-      });
-    });
-  }
-
+  /** The script's leading arguments: one limiter's spec, shared by every item of a call. */
   #header(s: LimitSpec): (string | number)[] {
     let h = headers.get(s);
     if (h === undefined) {
@@ -257,57 +159,18 @@ export class RedisStore implements RateLimitStore {
     return h;
   }
 
-  #onError(e: unknown, items = 1): null {
-    this.errors += items;
-    this.#warn(e);
-    return null;
-  }
-
-  readonly #flushBound = (): void => this.#flush();
-
-  #flush(): void {
-    this.#tickOpen = false;
-    const all = this.#queue;
-    if (all.length === 0) return;
-    this.#queue = [];
-    this.#sendAll(all);
-  }
-
-  /** Consecutive items of one limiter (one spec) share a call, so call order is kept. */
-  #sendAll(all: Pending[]): void {
-    let from = 0;
-    for (let i = 1; i <= all.length; i++) {
-      if (i === all.length || all[i].spec !== all[from].spec || i - from === MAX_BATCH || !this.#batching) {
-        this.#send(all.slice(from, i));
-        from = i;
-      }
-    }
-  }
-
-  #send(items: Pending[]): void {
-    const keys: string[] = [];
-    const args: (string | number)[] = [];
-    for (const it of items) {
-      keys.push(...this.#keys(it.key, it.spec));
-      args.push(...it.args);
-    }
-    void this.#call(keys, items[0].spec, args, items.length).then((r) => {
-      for (let i = 0; i < items.length; i++) items[i].resolve(r === null ? null : { r, at: i * REPLY_WIDTH });
-    });
-  }
-
   consume(key: string, cost: number, slot: string | false, now: number, s: LimitSpec): Promise<CheckResult> {
     const args = slot === false || !s.maxParallel ? ['c', now, cost] : ['C', now, cost, slot];
-    return this.#run(key, s, args).then((r) => {
+    return this.#calls.run(key, s, args).then((r) => {
       // Unanswered: the script may still run on Redis and take the slot; give it back if it did.
       if (r === null && args.length === 4) void this.release(key, slot as string, now, s);
       return this.#result(r, s);
     });
   }
 
-  #result(slot: Slot, s: LimitSpec): CheckResult {
-    if (slot === null || !Array.isArray(slot.r) || slot.r.length < slot.at + REPLY_WIDTH) return this.#failed(s);
-    const { r, at } = slot;
+  #result(reply: Reply, s: LimitSpec): CheckResult {
+    if (reply === null || !Array.isArray(reply.r) || reply.r.length < reply.at + REPLY_WIDTH) return this.#failed(s);
+    const { r, at } = reply;
     const type = TYPES[r[at + 1] as number];
     const limit = type === 'requests' ? s.rpm : type === 'tokens' ? s.tpm : s.maxParallel;
     return {
@@ -338,22 +201,21 @@ export class RedisStore implements RateLimitStore {
     if (s.rpm === 0) dRequests = 0;
     if (s.tpm === 0) dTokens = 0;
     if (dRequests === 0 && dTokens === 0) return;
-    await this.#run(key, s, ['a', now, dRequests, dTokens]);
+    await this.#calls.run(key, s, ['a', now, dRequests, dTokens]);
   }
 
   async release(key: string, slot: string, now: number, s: LimitSpec): Promise<void> {
-    if (s.maxParallel) await this.#run(key, s, ['r', now, slot]);
+    if (s.maxParallel) await this.#calls.run(key, s, ['r', now, slot]);
   }
 
   async refresh(key: string, slot: string, now: number, s: LimitSpec): Promise<void> {
-    if (s.maxParallel) await this.#run(key, s, ['f', now, slot]);
+    if (s.maxParallel) await this.#calls.run(key, s, ['f', now, slot]);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#deadline.expireAll();
-    this.#failConnectQueue();
+    this.#calls.close();
     if (!this.#owned) return;
     if (this.client.status !== 'ready') return dropClient(this.client);
     let timer: NodeJS.Timeout | undefined;
