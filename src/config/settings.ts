@@ -1,6 +1,7 @@
 import { ALGORITHMS, DEFAULTS as LIMITER, LIMIT_RANGES, defaultKeyPrefix } from '../accelerators/ratelimit/options';
 import { POOL_DEFAULTS } from '../accelerators/pool/dispatchers';
 import { TOKEN_CACHE_DEFAULTS } from '../accelerators/tokens/memo';
+import { checkModelList, checkRouterSettings, Problems } from '../accelerators/router/config';
 import { ConfigError } from '../errors';
 import {
   MAX_TIMER_MS, bool, bytesText, featureMode, filePath, int, kept, limitsByName, oneOf, redisUrl, text,
@@ -12,7 +13,7 @@ import { FEATURES, FEATURE_ENV, type Config, type FeatureName, type LitellmSecti
 // applyAcceleration() options, the ESM entry and the README table (scripts/settings-table.mjs).
 // A new setting is a new row (and its field in types.ts); nothing else changes.
 
-export type SectionName = 'general' | 'features' | 'tokens' | 'pool' | 'rateLimit' | 'litellm';
+export type SectionName = 'general' | 'features' | 'tokens' | 'pool' | 'rateLimit' | 'router' | 'litellm';
 
 /** README headings, in the order the README shows them, each with an optional sentence under it. */
 export const SECTIONS: Readonly<Record<SectionName, { title: string; note?: string }>> = Object.freeze({
@@ -21,10 +22,12 @@ export const SECTIONS: Readonly<Record<SectionName, { title: string; note?: stri
   tokens: { title: 'Token counting' },
   pool: { title: 'Connection pooling' },
   rateLimit: { title: 'Rate limiting' },
+  router: { title: 'Router', note: 'The router itself is configured by `model_list` and `router_settings` (below).' },
   litellm: {
     title: 'LiteLLM proxy config sections',
     note: 'Accepted in the config file so that one LiteLLM proxy `config.yaml` can serve both; kept as given ' +
-      '(in `Config.litellm`), with no effect yet.',
+      '(in `Config.litellm`). `model_list`, `router_settings`, `litellm_settings`, `environment_variables` and ' +
+      '`include` configure the router (README "Router"); the others have no effect.',
   },
 });
 
@@ -64,6 +67,7 @@ const FEATURE_HELP: Record<FeatureName, string> = {
   streaming: 'the streaming fast path (SSE and NDJSON decoding)',
   handler_lookup: "litellm's model-to-handler lookup without a RegExp per call",
   lazy_loading: "litellm's provider SDKs and encoder load on first use; `on` or `off`, read when litellm loads",
+  router: "LiteLLM's Router in `completion()` and `embedding()` for the model names of the config's `model_list`",
 };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -88,6 +92,26 @@ const LITELLM_HELP: Record<keyof LitellmSections, string> = {
   guardrails: 'guardrails',
   mcp_servers: 'MCP servers',
   callback_settings: 'callback settings',
+};
+
+/** The sections the router reads are checked at load, every bad value named (kept as given otherwise). */
+const LITELLM_PARSERS: Partial<Record<keyof LitellmSections, Parser<unknown>>> = {
+  model_list: {
+    accepted: 'a list of { model_name, litellm_params: { model, ... }, model_info? } (LiteLLM proxy format)',
+    parse(value, where) {
+      const p = new Problems();
+      checkModelList(p, value, process.env, {}, where);
+      p.throwIfAny();
+      return value;
+    },
+  },
+  router_settings: {
+    accepted: "LiteLLM Router's settings (routing_strategy, num_retries, fallbacks, ...)",
+    parse(value, where) {
+      checkRouterSettings(value, where);
+      return value;
+    },
+  },
 };
 
 export const SETTINGS: readonly Setting[] = Object.freeze([
@@ -115,9 +139,9 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   }),
   ...FEATURES.map((f) => row({
     path: `features.${f}`, env: FEATURE_ENV[f], parser: featureMode, section: 'features', help: FEATURE_HELP[f],
-    // Rate limiting only makes sense once limits exist: the limit rows turn it on.
-    default: { mode: f === 'rate_limiting' ? 'off' : 'on' },
-    defaultNote: f === 'rate_limiting' ? 'on when any limit is set' : undefined,
+    // Rate limiting only makes sense once limits exist, routing once deployments do: those rows turn them on.
+    default: { mode: f === 'rate_limiting' || f === 'router' ? 'off' : 'on' },
+    defaultNote: f === 'rate_limiting' ? 'on when any limit is set' : f === 'router' ? 'on when a `model_list` is set' : undefined,
   })),
   row({
     path: 'tokens.cacheBytes', env: 'FAST_LITELLM_TOKEN_CACHE_BYTES', parser: int({ min: 0 }, bytesText),
@@ -194,8 +218,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     derive: (cfg) => defaultKeyPrefix(cfg.rateLimit.keyLayout), defaultNote: 'none with `keyLayout` `litellm-proxy`',
     help: 'prefix of every Redis key',
   }),
+  row({
+    path: 'router.keyLayout', parser: oneOf(['fast-litellm', 'litellm']), default: 'fast-litellm', section: 'router',
+    help: "the router's Redis key names: ours, or LiteLLM Router's (`deployment:{id}:cooldown`, rpm/tpm keys) to share them",
+  }),
+  row({
+    path: 'router.keyPrefix', parser: text, default: 'fast-litellm:router:', section: 'router',
+    help: "prefix of the router's own Redis keys",
+  }),
   ...(Object.keys(LITELLM_HELP) as (keyof LitellmSections)[]).map((k) => row({
-    path: `litellm.${k}`, key: k, parser: kept, section: 'litellm',
-    help: LITELLM_HELP[k],
+    path: `litellm.${k}`, key: k, parser: LITELLM_PARSERS[k] ?? kept, section: 'litellm',
+    help: LITELLM_HELP[k], ...(k === 'model_list' ? { enables: 'router' as const } : {}),
   })),
 ]);

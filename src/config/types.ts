@@ -2,7 +2,7 @@
 // row names is type-checked against these interfaces.
 
 export const FEATURES = [
-  'token_counting', 'rate_limiting', 'connection_pooling', 'streaming', 'handler_lookup', 'lazy_loading',
+  'token_counting', 'rate_limiting', 'connection_pooling', 'streaming', 'handler_lookup', 'lazy_loading', 'router',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -20,6 +20,7 @@ export const FEATURE_ENV: Readonly<Record<FeatureName, string>> = Object.freeze(
   streaming: 'FAST_LITELLM_STREAMING',
   handler_lookup: 'FAST_LITELLM_HANDLER_LOOKUP',
   lazy_loading: 'FAST_LITELLM_LAZY_LOADING',
+  router: 'FAST_LITELLM_ROUTER',
 });
 
 export interface ModelLimits {
@@ -70,6 +71,8 @@ export interface Config {
   tokens: { cacheBytes: number; workers: number; workerThreshold: number };
   pool: { maxConnections: number; keepAliveTimeoutMs: number };
   rateLimit: RateLimitConfig;
+  /** The router's own settings (LiteLLM's are router_settings, kept in `litellm`). */
+  router: { keyLayout: 'fast-litellm' | 'litellm'; keyPrefix: string };
   litellm: LitellmSections;
   /** Where the settings came from, for status output. */
   source: {

@@ -3,6 +3,7 @@ import type { AnyFn } from './guard';
 import { globalFetchBinding } from './pooling';
 import { closeLimits, rateLimited } from './ratelimit';
 import { createExports as lazyEncoders } from './redirects/litellm-encoders';
+import { closeRouter, routed } from './router';
 import { tokenRow } from './tokens';
 import type { PatchRow, PatchTable } from './types';
 
@@ -78,11 +79,33 @@ const rows: PatchRow[] = [
     replace: rateLimited('embedding'),
     guard: { async: true, sideEffects: true },
   },
+  // After the rate-limit rows, so outside them: a routed call's attempts each pass the rate limits
+  // under the deployment's own model name (and a limit's denial is that deployment's 429).
+  {
+    ...base,
+    id: 'litellm.completion.router',
+    file: 'dist/src/completion.js',
+    export: 'completion',
+    feature: 'router',
+    replace: routed('completion'),
+    guard: { async: true, sideEffects: true },
+  },
+  {
+    ...base,
+    id: 'litellm.embedding.router',
+    file: 'dist/src/embedding.js',
+    export: 'embedding',
+    feature: 'router',
+    replace: routed('embedding'),
+    guard: { async: true, sideEffects: true },
+  },
 ];
 
 export const litellmTable: PatchTable = {
   package: 'litellm',
   rows,
-  // removeAcceleration(): the Redis connection of the rate limits goes with the patches.
-  dispose: closeLimits,
+  // removeAcceleration(): the Redis connections of the rate limits and the router go with the patches.
+  dispose: async () => {
+    await Promise.all([closeLimits(), closeRouter()]);
+  },
 };

@@ -2,6 +2,8 @@ import { ROUTER_DEFAULTS, STRATEGY_ARGS_DEFAULTS, defaultSettings } from './defa
 import {
   Problems, bool, countsObject, fallbackList, isObject, names, num, str,
 } from './config-values';
+
+export { Problems };
 import { STRATEGIES, type AllowedFailsPolicy, type DeploymentConfig, type RetryPolicy, type RouterConfig,
   type RouterSettings, type StrategyName } from './types';
 
@@ -20,6 +22,8 @@ export interface ParseOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Names a settings key in messages (the Router class names its camelCase options). */
   label?: (section: 'router_settings' | 'litellm_settings', key: string) => string;
+  /** Names the model list in messages (default model_list). */
+  modelListName?: string;
 }
 
 const RETRY_FIELDS = ['AuthenticationErrorRetries', 'TimeoutErrorRetries', 'RateLimitErrorRetries',
@@ -93,16 +97,16 @@ function checkDeployment(p: Problems, where: string, d: unknown, env: ParseOptio
 }
 
 /** model_list, checked: a list of deployments, each with model_name and litellm_params.model. */
-export function checkModelList(p: Problems, v: unknown, env?: ParseOptions['env'], vars: Record<string, unknown> = {}):
-  DeploymentConfig[] {
+export function checkModelList(p: Problems, v: unknown, env?: ParseOptions['env'], vars: Record<string, unknown> = {},
+  root = 'model_list'): DeploymentConfig[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
-    p.add('model_list', v, 'a list of deployments ({ model_name, litellm_params: { model, ... } })');
+    p.add(root, v, 'a list of deployments ({ model_name, litellm_params: { model, ... } })');
     return [];
   }
   const out: DeploymentConfig[] = [];
   v.forEach((d, i) => {
-    const c = checkDeployment(p, `model_list[${i}]`, d, env, vars);
+    const c = checkDeployment(p, `${root}[${i}]`, d, env, vars);
     if (c) out.push(c);
   });
   return out;
@@ -224,7 +228,7 @@ export function checkRouterSettings(v: unknown, where = 'router_settings'): void
 export function parseRouterConfig(raw: RawSections, options: ParseOptions = {}): RouterConfig {
   const p = new Problems();
   const vars = envVars(p, raw.environment_variables);
-  const modelList = checkModelList(p, raw.model_list, options.env, vars);
+  const modelList = checkModelList(p, raw.model_list, options.env, vars, options.modelListName);
   const settings = defaultSettings();
   const label = options.label ?? ((section: Section, k: string) => `${section}.${k}`);
   for (const section of ['litellm_settings', 'router_settings'] as const) {

@@ -144,7 +144,7 @@ export class DeploymentTable {
   resolve(name: string, byProviderModel = false): Target | undefined {
     if (!this.#groups.has(name)) {
       const pinned = this.byId(name);
-      if (pinned) return { group: pinned.modelName, deployments: [pinned], pinned };
+      if (pinned) return { group: pinned.modelName, deployments: this.#groups.get(pinned.modelName)!, pinned };
     }
     const alias = this.aliasOf(name);
     const groupName = alias ?? name;
