@@ -18,7 +18,15 @@ export interface WorkloadRun {
   checksum: string;
   /** Spawn to exit, measured by the parent (node boot + startup + work + exit). */
   processMs: number;
-  byKind?: Record<string, { n: number; p50Ms: number | null; p99Ms: number | null }>;
+  byKind?: Record<string, KindFigures>;
+}
+
+export interface KindFigures {
+  n: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Latency of the first request of this kind in the run, when the workload reports it. */
+  firstMs?: number | null;
 }
 
 export interface Metric {
@@ -98,7 +106,7 @@ export function summarizePairs(plain: WorkloadRun[], shimmed: WorkloadRun[]): Me
   });
 }
 
-function fmt(v: number, unit: string): string {
+export function fmt(v: number, unit: string): string {
   if (!Number.isFinite(v)) return 'n/a';
   if (unit === 'KB') return fmtBytes(v * 1024);
   if (unit === 'ms') return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
@@ -112,10 +120,13 @@ export function verdict(m: MetricSummary): string {
 }
 
 export function renderBeforeAfterMd(r: BeforeAfterReport): string {
+  return ['# fast-litellm before/after: the same chat app, plain node vs the shim', '', ...renderBeforeAfterBody(r)].join('\n');
+}
+
+/** Everything below the title (the comprehensive report includes it as a section). */
+export function renderBeforeAfterBody(r: BeforeAfterReport): string[] {
   const m = r.machine;
   const out: string[] = [];
-  out.push('# fast-litellm before/after: the same chat app, plain node vs the shim');
-  out.push('');
   out.push(
     `${r.startedAt} · ${r.runs.plain.length} alternating pairs · ${(r.durationMs / 1000).toFixed(0)} s · ` +
       `${m.cpuModel}, ${m.cores} cores, ${fmtBytes(m.memoryBytes)} RAM, ${m.os}, Node ${m.node}, ` +
@@ -144,17 +155,16 @@ export function renderBeforeAfterMd(r: BeforeAfterReport): string {
         `${x.pairRatios.map((v) => v.toFixed(2)).join(', ')} | ${verdict(x)} |`,
     );
   }
-  const kinds = [...new Set(all(r).flatMap((x) => Object.keys(x.byKind ?? {})))];
+  const kinds = kindTable(r);
   if (kinds.length) {
+    const first = kinds.some((k) => k.firstPlain !== undefined);
     out.push('');
-    out.push('| Request kind | n per run | p50 plain | p50 shimmed | p99 plain | p99 shimmed |');
-    out.push('|---|---:|---:|---:|---:|---:|');
+    out.push(`| Request kind | n per run | p50 plain | p50 shimmed | p99 plain | p99 shimmed |${first ? ' first call plain | first call shimmed |' : ''}`);
+    out.push(`|---|---:|---:|---:|---:|---:|${first ? '---:|---:|' : ''}`);
     for (const k of kinds) {
-      const pick = (runs: WorkloadRun[], f: 'p50Ms' | 'p99Ms') => median(runs.map((x) => x.byKind?.[k]?.[f] ?? NaN));
-      const n = r.runs.plain[0]?.byKind?.[k]?.n ?? 0;
       out.push(
-        `| ${k} | ${n} | ${fmt(pick(r.runs.plain, 'p50Ms'), 'ms')} | ${fmt(pick(r.runs.shimmed, 'p50Ms'), 'ms')} | ` +
-          `${fmt(pick(r.runs.plain, 'p99Ms'), 'ms')} | ${fmt(pick(r.runs.shimmed, 'p99Ms'), 'ms')} |`,
+        `| ${k.kind} | ${k.n} | ${fmt(k.p50Plain, 'ms')} | ${fmt(k.p50Shimmed, 'ms')} | ` +
+          `${fmt(k.p99Plain, 'ms')} | ${fmt(k.p99Shimmed, 'ms')} |${first ? ` ${fmt(k.firstPlain ?? NaN, 'ms')} | ${fmt(k.firstShimmed ?? NaN, 'ms')} |` : ''}`,
       );
     }
   }
@@ -165,5 +175,34 @@ export function renderBeforeAfterMd(r: BeforeAfterReport): string {
       "'litellm'` (the shim's hook included). verdict: better/worse beyond ±5%, else same.",
   );
   out.push('');
-  return out.join('\n');
+  return out;
+}
+
+export interface KindRow {
+  kind: string;
+  n: number;
+  p50Plain: number;
+  p50Shimmed: number;
+  p99Plain: number;
+  p99Shimmed: number;
+  firstPlain?: number;
+  firstShimmed?: number;
+}
+
+/** Per request kind: medians over the runs of each side. */
+export function kindTable(r: BeforeAfterReport): KindRow[] {
+  const kinds = [...new Set(all(r).flatMap((x) => Object.keys(x.byKind ?? {})))];
+  const pick = (runs: WorkloadRun[], k: string, f: 'p50Ms' | 'p99Ms' | 'firstMs') => median(runs.map((x) => x.byKind?.[k]?.[f] ?? NaN));
+  return kinds.map((k) => {
+    const hasFirst = all(r).some((x) => typeof x.byKind?.[k]?.firstMs === 'number');
+    return {
+      kind: k,
+      n: r.runs.plain[0]?.byKind?.[k]?.n ?? 0,
+      p50Plain: pick(r.runs.plain, k, 'p50Ms'),
+      p50Shimmed: pick(r.runs.shimmed, k, 'p50Ms'),
+      p99Plain: pick(r.runs.plain, k, 'p99Ms'),
+      p99Shimmed: pick(r.runs.shimmed, k, 'p99Ms'),
+      ...(hasFirst ? { firstPlain: pick(r.runs.plain, k, 'firstMs'), firstShimmed: pick(r.runs.shimmed, k, 'firstMs') } : {}),
+    };
+  });
 }

@@ -1,107 +1,129 @@
-// The HTML report: one self-contained file (inline CSS and SVG, nothing fetched from the network).
-import type { ComprehensiveReport, RowResult, Status } from './result';
-import { fmtBytes, fmtNs, fmtPct, fmtSpeedup, fmtValue, statusLabel } from './format';
+// The HTML report: one self-contained file (inline CSS, HTML bars, a few inline SVGs; no script,
+// nothing fetched). Order: summary, one section per group, the before/after run, the details.
+import type { BeforeAfterReport } from './before-after-report';
+import { fmtBytes, fmtNs, fmtValue, statusLabel } from './format';
+import { beforeAfterSection } from './report-html-ba';
+import { barChart, COLORS, compact, esc, seriesChart, seriesLegend, speedupBars } from './report-charts';
+import { READING } from './report-md';
+import {
+  areaTitle, beforeAfterHeadline, concurrencyMatrix, concurrencyOf, fmtRatio, groupsOf, headlines, improvementText, isMemory,
+  isTimed, notesOf, pairsOf, throughputSeries, type Headline,
+} from './report-model';
+import type { ComprehensiveReport, RowResult } from './result';
+import { STYLE } from './report-style';
 
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export { esc };
+
+const slug = (g: string) => `g-${g.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+
+function card(h: Headline, href: string): string {
+  const nf = h.notFaster.length
+    ? `<p class="nf">Not faster:</p><ul>${h.notFaster.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`
+    : `<p class="nf ok">${esc(h.allGood)}</p>`;
+  return (
+    `<div class="card"><h3><a href="#${href}">${esc(h.title)}</a></h3><p class="figure">${esc(h.figure)}</p>` +
+    `<p class="basis">${esc(h.basis)}</p>${h.memory ? `<p class="basis">${esc(h.memory)}</p>` : ''}${nf}</div>`
+  );
 }
 
-const COLORS: Record<Status, string> = {
-  faster: '#2e7d32',
-  same: '#757575',
-  overhead: '#ef6c00',
-  REGRESSION: '#c62828',
-  FAILED: '#c62828',
-  skipped: '#9e9e9e',
-};
-
-const LABEL_W = 300;
-const PLOT_W = 460;
-const BAR_H = 18;
-const GAP = 6;
-
-function timed(rows: readonly RowResult[]): RowResult[] {
-  return rows.filter((r) => r.speedup !== undefined && Number.isFinite(r.speedup) && r.speedup > 0);
-}
-
-export function clip(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + '…';
-}
-
-function pct(c: number): string {
-  if (!Number.isFinite(c)) return 'n/a';
-  return c >= 0.01 ? `${Math.round(c * 100)}%` : `${Number((c * 100).toPrecision(2))}%`;
-}
-
-/** 2^t as '8x' or '1/8x'. */
-export function tickLabel(t: number): string {
-  return t >= 0 ? `${2 ** t}x` : `1/${2 ** -t}x`;
-}
-
-/** Speedup per row on a log2 axis centred on 1x: right of the line is faster. */
-export function speedupChart(rows: readonly RowResult[]): string {
-  const list = timed(rows);
-  if (!list.length) return '<p>No timed rows.</p>';
-  const logs = list.map((r) => Math.log2(r.speedup!));
-  // The axis spans the data and always shows the 1x line; at most ~8 labelled ticks.
-  const lo = Math.min(-1, Math.floor(Math.min(...logs)));
-  const hi = Math.max(1, Math.ceil(Math.max(...logs)));
-  const x = (l: number) => LABEL_W + 10 + ((l - lo) / (hi - lo)) * (PLOT_W - 70);
-  const height = list.length * (BAR_H + GAP) + 30;
-  const parts: string[] = [];
-  const step = Math.max(1, Math.ceil((hi - lo) / 8));
-  const ticks = new Set<number>([0]);
-  for (let t = 0; t <= hi; t += step) ticks.add(t);
-  for (let t = 0; t >= lo; t -= step) ticks.add(t);
-  for (const t of [...ticks].sort((a, b) => a - b)) {
-    const px = x(t);
-    parts.push(`<line x1="${px}" y1="0" x2="${px}" y2="${height - 20}" stroke="${t === 0 ? '#333' : '#ddd'}"/>`);
-    parts.push(`<text x="${px}" y="${height - 6}" text-anchor="middle" class="tick">${esc(tickLabel(t))}</text>`);
-  }
-  list.forEach((r, i) => {
-    const y = i * (BAR_H + GAP);
-    const l = Math.log2(r.speedup!);
-    const x0 = Math.min(x(0), x(l));
-    const w = Math.max(1, Math.abs(x(l) - x(0)));
-    parts.push(`<text x="${LABEL_W - 8}" y="${y + BAR_H - 5}" text-anchor="end"><title>${esc(r.name)}</title>${esc(clip(r.name, 46))}</text>`);
-    parts.push(
-      `<rect x="${x0}" y="${y}" width="${w}" height="${BAR_H}" fill="${COLORS[r.status]}">` +
-        `<title>${esc(`${r.name}: ${fmtSpeedup(r.speedup)} (${r.status})`)}</title></rect>`,
+/** "What is compared", once per group: a list for one pair, a table (a line per pair) for several. */
+function pairsHtml(rows: RowResult[]): string {
+  const pairs = pairsOf(rows);
+  if (pairs.length === 1) {
+    const p = pairs[0];
+    return (
+      `<div class="compared"><h3>What is compared</h3><dl class="pair"><dt>Baseline</dt><dd>${esc(p.baseline)}</dd>` +
+      `<dt>Shimmed</dt><dd>${esc(p.shimmed)}</dd>${p.peers.length ? `<dt>Also timed</dt><dd>${esc(p.peers.join(' · '))}</dd>` : ''}</dl></div>`
     );
-    const tx = l >= 0 ? x0 + w + 4 : x0 - 4;
-    parts.push(`<text x="${tx}" y="${y + BAR_H - 5}" text-anchor="${l >= 0 ? 'start' : 'end'}">${esc(fmtSpeedup(r.speedup))}</text>`);
-  });
-  const width = LABEL_W + PLOT_W + 10;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Speedup per function">${parts.join('')}</svg>`;
+  }
+  const body = pairs
+    .map((p) => `<tr><td>${esc(p.rows.join(' · '))}</td><td>${esc(p.baseline)}</td><td>${esc(p.shimmed)}</td><td>${esc(p.peers.join(' · ') || '-')}</td></tr>`)
+    .join('\n');
+  return (
+    '<div class="compared"><h3>What is compared</h3><table class="pairs"><thead><tr><th>Rows</th><th>Baseline</th><th>Shimmed</th>' +
+    `<th>Also timed</th></tr></thead><tbody>\n${body}\n</tbody></table></div>`
+  );
 }
 
-/** Cost of every contender relative to the baseline (100%), per row; shorter is better. */
-export function costChart(r: RowResult): string {
-  if (!r.baseline || !r.accelerated) return '';
-  const cost = (v: number) => (r.higherIsBetter ? r.baseline!.median / v : v / r.baseline!.median);
-  const bars: [string, number, string][] = [
-    ['baseline', 1, '#90a4ae'],
-    ['shimmed', cost(r.accelerated.median), COLORS[r.status]],
-    ...Object.entries(r.peers ?? {}).map(([k, s]) => [k, cost(s.median), '#b0bec5'] as [string, number, string]),
-  ];
-  const max = Math.max(...bars.map((b) => b[1]).filter(Number.isFinite), 1);
-  const w = 160 + 320 + 70;
-  const h = bars.length * (14 + 4) + 4;
-  const body = bars
-    .map(([name, c, color], i) => {
-      const y = i * 18;
-      const bw = Number.isFinite(c) ? Math.max(1, (c / max) * 320) : 0;
+function rowTable(rows: RowResult[]): string {
+  const body = rows
+    .map((r) => {
+      const bad = r.status === 'FAILED' || r.status === 'skipped';
+      const dash = (s: string) => (bad ? '-' : esc(s));
       return (
-        `<text x="152" y="${y + 11}" text-anchor="end">${esc(clip(name, 24))}</text>` +
-        `<rect x="160" y="${y}" width="${bw}" height="14" fill="${color}"/>` +
-        `<text x="${164 + bw}" y="${y + 11}">${pct(c)}</text>`
+        `<tr><td>${esc(r.name)}</td><td class="n">${dash(fmtValue(r.baseline?.median, r.unit))}</td>` +
+        `<td class="n">${dash(fmtValue(r.accelerated?.median, r.unit))}</td><td class="n">${dash(fmtRatio(r.speedup))}</td>` +
+        `<td class="n">${dash(improvementText(r))}</td><td><span class="badge" style="background:${COLORS[r.status]}">${esc(statusLabel(r))}</span>` +
+        `${r.error ? `<div class="sub">${esc(r.error)}</div>` : ''}</td></tr>`
       );
     })
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(`Relative cost: ${r.name}`)}">${body}</svg>`;
+    .join('\n');
+  return (
+    '<table class="rows"><thead><tr><th>Function</th><th class="n">Baseline</th><th class="n">Shimmed</th><th class="n">Speedup</th>' +
+    `<th class="n">Improvement</th><th>Status</th></tr></thead><tbody>\n${body}\n</tbody></table>`
+  );
 }
 
-/** p99, throughput, samples and the per-round spread of every side, as in the Markdown details. */
+function matrixHtml(rows: RowResult[]): string {
+  const m = concurrencyMatrix(rows);
+  if (!m) return '';
+  const cellOf = (r: RowResult | undefined) => {
+    if (!r) return '<td></td>';
+    const a = r.status === 'faster' ? Math.min(0.55, 0.12 + Math.log2(r.speedup!) / 6) : 0.25;
+    const color = COLORS[r.status];
+    const bg = `${color}${Math.round(a * 255).toString(16).padStart(2, '0')}`;
+    const tag = r.status === 'faster' ? '' : ` <span class="sub">${esc(r.status)}</span>`;
+    return `<td class="n" style="background:${bg}" title="${esc(`${r.name}: ${fmtValue(r.baseline?.median, r.unit)} → ${fmtValue(r.accelerated?.median, r.unit)}`)}">${esc(fmtRatio(r.speedup))}${tag}</td>`;
+  };
+  const head = `<tr><th>Row</th><th>Measure</th>${m.levels.map((c) => `<th class="n">${c} in flight</th>`).join('')}</tr>`;
+  const body = m.lines.map((l) => `<tr><td>${esc(l.label)}</td><td>${esc(l.measure)}</td>${m.levels.map((c) => cellOf(l.cells.get(c))).join('')}</tr>`).join('\n');
+  return `<h3>Speedup by concurrency</h3><table class="matrix"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function memoryHtml(rows: RowResult[]): string {
+  const mem = rows.filter((r) => isMemory(r) && r.baseline && r.accelerated);
+  if (!mem.length) return '';
+  const charts = mem
+    .map((r) => {
+      const bars = [
+        { label: `${r.baselineName} (baseline)`, value: r.baseline!.median, color: COLORS.baseline },
+        { label: `${r.acceleratedName} (shimmed)`, value: r.accelerated!.median, color: COLORS[r.status] },
+        ...Object.entries(r.peers ?? {}).map(([k, v]) => ({ label: k, value: v.median, color: COLORS.peer })),
+      ].map((b) => ({ ...b, text: fmtValue(b.value, r.unit) }));
+      return barChart(bars, { caption: `${r.name}: ${improvementText(r)}`, tick: (t) => `${compact(t)} ${r.unit}`, valueWidth: '7.5em' });
+    })
+    .join('\n');
+  return `<h3>Memory</h3><p class="sub">Apart from time: ${esc(mem[0].unit)}, smaller is better; each chart on its own scale.</p>\n${charts}`;
+}
+
+function notesHtml(rows: RowResult[]): string {
+  const n = notesOf(rows);
+  if (!n.common.length && !n.rows.length) return '';
+  const items = [
+    ...(n.common.length ? [`<li><b>Every row:</b> ${esc(n.common.join('; '))}</li>`] : []),
+    ...n.rows.map((x) => `<li><b>${esc(x.names.join(', '))}:</b> ${esc(x.note)}</li>`),
+  ];
+  return `<details class="notes"><summary>Notes (${n.rows.length + (n.common.length ? 1 : 0)})</summary><ul>${items.join('')}</ul></details>`;
+}
+
+function groupSection(group: string, rows: RowResult[]): string {
+  const inMatrix = new Set(concurrencyMatrix(rows) ? rows.filter((r) => concurrencyOf(r)) : []);
+  const series = throughputSeries(rows);
+  const timedRows = rows.filter((r) => isTimed(r) && !isMemory(r) && !inMatrix.has(r));
+  const parts = [`<section id="${slug(group)}"><h2>${esc(areaTitle(group))}</h2>`, pairsHtml(rows)];
+  if (series.length) {
+    parts.push('<h3>Throughput by requests in flight</h3>', seriesLegend(series.find((s) => s.ceilingName)?.ceilingName));
+    parts.push(`<div class="multiples">${series.map(seriesChart).join('\n')}</div>`);
+  }
+  parts.push(matrixHtml(rows));
+  if (timedRows.length) parts.push(speedupBars(timedRows, 'Speedup (baseline cost / shimmed cost)'));
+  const tableRows = rows.filter((r) => !inMatrix.has(r) && !isMemory(r));
+  if (tableRows.length) parts.push(rowTable(tableRows));
+  parts.push(memoryHtml(rows), notesHtml(rows), '</section>');
+  return parts.filter(Boolean).join('\n');
+}
+
+/** Every side of every timed row: median, p99, ops/s, samples, the per-round spread. */
 export function detailsTable(rows: readonly RowResult[]): string {
   const body: string[] = [];
   for (const r of rows) {
@@ -111,74 +133,52 @@ export function detailsTable(rows: readonly RowResult[]): string {
       ['shimmed', r.accelerated],
       ...Object.entries(r.peers ?? {}).map(([k, v]) => [`peer ${k}${r.peerMismatch?.includes(k) ? ' (result differs)' : ''}`, v] as [string, typeof v]),
     ];
-    const spread = r.roundRatios?.length ? `${fmtSpeedup(Math.min(...r.roundRatios))}–${fmtSpeedup(Math.max(...r.roundRatios))}` : '-';
+    const spread = r.roundRatios?.length ? `${fmtRatio(Math.min(...r.roundRatios))}–${fmtRatio(Math.max(...r.roundRatios))}` : '-';
     sides.forEach(([side, sum], i) => {
       const perItem = r.itemsPerOp && r.unit === 'ns' ? ` (${fmtNs(sum.median / r.itemsPerOp)}/item)` : '';
+      // A throughput row is one figure per side: its p99 would only repeat the median.
+      const p99 = r.higherIsBetter || sum.samples <= 1 ? '-' : fmtValue(sum.p99, r.unit);
+      const lat = typeof sum.extra?.p99_ms === 'number' ? `p50 ${sum.extra.p50_ms} ms, p99 ${sum.extra.p99_ms} ms` : '';
       body.push(
         `<tr>${i === 0 ? `<td rowspan="${sides.length}">${esc(r.name)}</td>` : ''}<td>${esc(side)}</td>` +
-          `<td class="n">${esc(fmtValue(sum.median, r.unit) + perItem)}</td><td class="n">${esc(fmtValue(sum.p99, r.unit))}</td>` +
+          `<td class="n">${esc(fmtValue(sum.median, r.unit) + perItem)}</td><td class="n">${esc(p99)}</td>` +
           `<td class="n">${sum.opsPerSec === undefined ? '-' : Math.round(sum.opsPerSec).toLocaleString('en-US')}</td>` +
-          `<td class="n">${sum.samples}</td>${i === 0 ? `<td rowspan="${sides.length}">${esc(spread)}</td>` : ''}</tr>`,
+          `<td class="n">${sum.samples}</td><td>${esc(lat)}</td>${i === 0 ? `<td rowspan="${sides.length}">${esc(spread)}</td>` : ''}</tr>`,
       );
     });
   }
   return (
-    '<table><thead><tr><th>Function</th><th>Side</th><th>Median</th><th>p99</th><th>ops/s</th><th>Samples</th>' +
-    `<th>Round speedups</th></tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`
+    '<table class="details"><thead><tr><th>Function</th><th>Side</th><th class="n">Median</th><th class="n">p99</th><th class="n">ops/s</th>' +
+    `<th class="n">Samples</th><th>Request latency</th><th>Round speedups</th></tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`
   );
 }
 
-export function renderHtml(rep: ComprehensiveReport): string {
+export function renderHtml(rep: ComprehensiveReport, ba?: BeforeAfterReport): string {
   const m = rep.machine;
-  const rows = rep.rows
-    .map((r) => {
-      const bad = r.status === 'FAILED' || r.status === 'skipped';
-      return (
-        `<tr class="s-${esc(r.status)}"><td>${esc(r.name)}<div class="sub">${esc(r.baselineName)} → ${esc(r.acceleratedName)}</div></td>` +
-        `<td class="n">${bad ? '-' : esc(fmtValue(r.baseline?.median, r.unit))}</td>` +
-        `<td class="n">${bad ? '-' : esc(fmtValue(r.accelerated?.median, r.unit))}</td>` +
-        `<td class="n">${bad ? '-' : esc(fmtSpeedup(r.speedup))}</td>` +
-        `<td class="n">${bad ? '-' : esc(fmtPct(r.improvementPct))}</td>` +
-        `<td><span class="badge" style="background:${COLORS[r.status]}">${esc(statusLabel(r))}</span>` +
-        `${r.error ? `<div class="sub">${esc(r.error)}</div>` : ''}${r.note ? `<div class="sub">${esc(r.note)}</div>` : ''}</td></tr>`
-      );
-    })
-    .join('\n');
-  const details = timed(rep.rows)
-    .map((r) => `<figure><figcaption>${esc(r.name)} <span class="sub">relative cost, baseline = 100%</span></figcaption>${costChart(r)}</figure>`)
-    .join('\n');
   const s = rep.summary;
+  const groups = groupsOf(rep.rows);
+  const cards = headlines(rep.rows).map((h) => card(h, slug(h.group)));
+  if (ba) cards.push(card(beforeAfterHeadline(ba), 'before-after'));
+  const toc = [['summary', 'Summary'], ...groups.map((g) => [slug(g.group), areaTitle(g.group)]), ...(ba ? [['before-after', 'Before/after']] : []), ['details', 'Details']];
   const gate = rep.gate
     ? `<p class="${rep.gate.passed ? 'ok' : 'bad'}">CI gate (tolerance ${rep.gate.tolerance}x): ${rep.gate.passed ? 'passed' : 'failed: ' + esc(rep.gate.failures.map((f) => `${f.id}: ${f.reason}`).join('; '))}</p>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>fast-litellm comprehensive benchmark</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #e0e0e0;padding:.35rem .5rem;text-align:left;vertical-align:top}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.sub{color:#666;font-size:12px}
-.badge{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px;white-space:nowrap}
-svg text{font:12px system-ui,sans-serif;fill:#222}svg .tick{fill:#666;font-size:11px}
-figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}.ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}
-</style></head><body>
-<h1>fast-litellm comprehensive benchmark</h1>
-<p>${esc(rep.startedAt)} · ${rep.options.quick ? 'quick run' : 'full run'} · ${(rep.durationMs / 1000).toFixed(0)} s<br>
-${esc(`${m.cpuModel}, ${m.cores} cores, ${fmtBytes(m.memoryBytes)} RAM, ${m.os} ${m.arch}, Node ${m.node}, litellm ${m.litellmVersion ?? 'n/a'}, fast-litellm ${m.fastLitellmVersion ?? '?'} @ ${m.gitCommit?.slice(0, 12) ?? '?'}${m.gitDirty ? ' (uncommitted changes)' : ''}`)}</p>
-<p>Rows ${s.total}: faster ${s.faster}, same ${s.same}, overhead ${s.overhead}, REGRESSION ${s.REGRESSION}, FAILED ${s.FAILED}, skipped ${s.skipped}.</p>
+<style>${STYLE}</style></head><body>
+<header><h1>fast-litellm comprehensive benchmark</h1>
+<p class="meta">${esc(rep.startedAt)} · ${rep.options.quick ? 'quick run' : 'full run'} · ${(rep.durationMs / 1000).toFixed(0)} s · ${esc(`${m.cpuModel}, ${m.cores} cores, ${fmtBytes(m.memoryBytes)} RAM, ${m.os} ${m.arch}, Node ${m.node}, litellm ${m.litellmVersion ?? 'n/a'}, fast-litellm ${m.fastLitellmVersion ?? '?'} @ ${m.gitCommit?.slice(0, 12) ?? '?'}${m.gitDirty ? ' (uncommitted changes)' : ''}`)}</p>
+<p class="meta">Rows ${s.total}: faster ${s.faster}, same ${s.same}, overhead ${s.overhead}, REGRESSION ${s.REGRESSION}, FAILED ${s.FAILED}, skipped ${s.skipped}.</p>
 ${gate}
-<h2>Speedup (baseline cost / shimmed cost, log scale)</h2>
-${speedupChart(rep.rows)}
-<h2>Table</h2>
-<table><thead><tr><th>Function</th><th>Baseline</th><th>Shimmed</th><th>Speedup</th><th>Improvement</th><th>Status</th></tr></thead><tbody>
-${rows}
-</tbody></table>
-<p class="sub">Medians. Speedup above 1 is faster; improvement is the share of the baseline's cost saved (1 − 1/speedup).
-same = within ±5%, or ±10% with overlapping inter-quartile ranges. FAILED = equality check or error; nothing timed counts.</p>
-<h2>Per function</h2>
-${details}
-<h2>Details</h2>
-${detailsTable(rep.rows)}
+<nav>${toc.map(([id, t]) => `<a href="#${id}">${esc(t)}</a>`).join('')}</nav></header>
+<section id="summary"><h2>Summary</h2><p class="sub">One figure per area: the median speedup of its time and throughput rows (memory apart), and every row that is not faster, by name.</p>
+<div class="cards">${cards.join('\n')}</div></section>
+${groups.map((g) => groupSection(g.group, g.rows)).join('\n')}
+${ba ? beforeAfterSection(ba) : ''}
+<section id="details"><h2>Details</h2><details><summary>Every side of every row: median, p99, ops/s, samples, request latency, round speedups</summary>
+${detailsTable(rep.rows)}</details>
+<h3>How to read it</h3><p class="sub">${esc(READING)}</p></section>
 </body></html>
 `;
 }
