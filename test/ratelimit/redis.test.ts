@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, RateLimitError, RedisStore } from '../../src/accelerators/ratelimit';
+import { runTogether } from './procs';
 import { startRedis, type RedisServer } from './redis-server';
 
 // Real redis-server, started here on a free loopback port; never skipped (CI installs redis-server).
@@ -115,36 +114,13 @@ describe('RedisStore', () => {
   });
 
   it('4 processes sharing one Redis: exactly L allowed in total', async () => {
-    const worker = join(__dirname, 'fixtures', 'redis-worker.ts');
-    for (const [algorithm, layout] of [['sliding-window', 'fast-litellm'], ['token-bucket', 'fast-litellm'], ['sliding-window', 'litellm-proxy']]) {
+    for (const [algorithm, layout] of [['sliding-window', 'fast-litellm'], ['token-bucket', 'fast-litellm'],
+      ['sliding-window', 'litellm-proxy']]) {
       const key = uniq('procs');
-      const procs = Array.from({ length: 4 }, () =>
-        spawn(process.execPath, ['--import', 'tsx', worker, redis.url, key, '150', '250', algorithm, layout], {
-          stdio: ['pipe', 'pipe', 'inherit'],
-          cwd: join(__dirname, '..', '..'),
-        }));
-      const lines = procs.map((p) => {
-        let buf = '';
-        const waiters: ((l: string) => void)[] = [];
-        p.stdout!.on('data', (d: Buffer) => {
-          buf += d.toString();
-          let i;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            waiters.shift()?.(line);
-          }
-        });
-        return () => new Promise<string>((resolve) => waiters.push(resolve));
-      });
-      const ready = lines.map((next) => next());
-      expect(await Promise.all(ready)).toEqual(['ready', 'ready', 'ready', 'ready']);
-      const done = lines.map((next) => next());
-      for (const p of procs) p.stdin!.end('go\n');
-      const out = (await Promise.all(done)).map((l) => JSON.parse(l) as { allowed: number; errors: number });
+      const out = await runTogether<{ allowed: number; errors: number }>(4, 'redis-worker.ts',
+        [redis.url, key, '150', '250', algorithm, layout]);
       expect(out.reduce((a, o) => a + o.allowed, 0)).toBe(250); // 600 checks vs limit 250
       expect(out.every((o) => o.errors === 0)).toBe(true);
-      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
     }
   }, 30_000);
 });
