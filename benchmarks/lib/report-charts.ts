@@ -1,7 +1,8 @@
 // Charts of the HTML report. Bars are HTML (labels wrap in their own box, never clipped); only the
 // req/s-vs-concurrency lines are SVG, with few labels placed apart by construction.
 import { fmtValue } from './format';
-import { fmtRatio, ratioTick, scaleFor, type Scale, type Series } from './report-model';
+import { fmtRatio, type Series } from './report-model';
+import { ratioTick, scaleFor, type Scale } from './report-scale';
 import type { Status } from './result';
 
 export function esc(s: string): string {
