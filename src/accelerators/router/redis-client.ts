@@ -5,6 +5,7 @@ export interface RedisClient {
   status: string;
   defineCommand(name: string, def: { numberOfKeys: number; lua: string }): void;
   on(event: string, fn: (...a: unknown[]) => void): unknown;
+  removeListener?(event: string, fn: (...a: unknown[]) => void): unknown;
   disconnect(): void;
   quit(): Promise<unknown>;
   connect?(): Promise<void>;

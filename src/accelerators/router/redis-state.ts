@@ -27,6 +27,8 @@ export interface RedisStateOptions {
 }
 
 const CMD = 'fastLitellmRoute';
+/** ioredis statuses while a connection attempt is under way: worth waiting for. */
+const CONNECTING = new Set(['wait', 'connecting', 'connect']);
 const BUSY_TTL_MS = 600_000;
 const RETRY_MS = 1000;
 
@@ -57,6 +59,7 @@ export class RedisState implements RouterState {
   readonly #prefix: string;
   readonly #layout: 'n' | 'l';
   readonly #refreshMs: number;
+  readonly #timeoutMs: number;
   readonly #warn: (m: string) => void;
   readonly #syncs = new WeakMap<GroupRuntime, Sync>();
   #down = false;
@@ -69,7 +72,7 @@ export class RedisState implements RouterState {
   errors = 0;
 
   constructor(o: RedisStateOptions) {
-    const timeoutMs = o.timeoutMs ?? 500;
+    const timeoutMs = (this.#timeoutMs = o.timeoutMs ?? 500);
     if (o.client !== undefined) {
       this.#client = o.client as RedisClient;
       this.#owned = false;
@@ -89,11 +92,29 @@ export class RedisState implements RouterState {
     return this.#down;
   }
 
+  /** Waits (up to the timeout) for a connection attempt under way; true when the client is ready. */
+  #ready(): Promise<boolean> {
+    const c = this.#client;
+    if (c.status === 'ready') return Promise.resolve(true);
+    if (!CONNECTING.has(c.status)) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        c.removeListener?.('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = (): void => done(true);
+      const timer = setTimeout(() => done(c.status === 'ready'), this.#timeoutMs);
+      timer.unref();
+      c.on('ready', onReady);
+    });
+  }
+
   /** One script call; null when Redis is down or failed (then the ops are queued again by the caller). */
   async #trip(ops: (string | number)[]): Promise<unknown[] | null> {
     if (this.#closed) return null;
     const now = Date.now();
-    if (this.#client.status !== 'ready' || (this.#down && now < this.#retryAt)) {
+    if ((this.#down && now < this.#retryAt) || !(await this.#ready())) {
       this.#markDown(now);
       return null;
     }
