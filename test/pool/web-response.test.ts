@@ -72,7 +72,7 @@ describe("response: 'web'", () => {
     expect(Object.getPrototypeOf(b)).toBe(Response.prototype);
     expect(b.headers).toBeInstanceOf(Headers);
     expect(b.body).toBeInstanceOf(ReadableStream);
-    for (const k of ['status', 'statusText', 'ok', 'url', 'redirected', 'bodyUsed'] as const) expect(b[k], k).toBe(a[k]);
+    for (const k of ['status', 'statusText', 'ok', 'url', 'redirected', 'type', 'bodyUsed'] as const) expect(b[k], k).toBe(a[k]);
     expect(headersOf(b)).toEqual(headersOf(a));
     expect(b.headers.getSetCookie()).toEqual(a.headers.getSetCookie());
     const c = b.clone();

@@ -46,8 +46,9 @@ export function toWebResponse(parts: ResponseParts): Response {
     define(res, 'status', parts.status);
     define(res, 'ok', false);
   }
-  // A constructed Response has url '' and redirected false; fetch's carry the request's.
+  // A constructed Response has url '', redirected false and type 'default'; fetch's carry the request's.
   define(res, 'url', parts.url);
+  define(res, 'type', 'basic');
   if (parts.redirected) define(res, 'redirected', true);
   return res;
 }
