@@ -30,7 +30,11 @@ export function runNode(
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
-      resolve({ out: JSON.parse(stdout.trim().split('\n').pop()!), stderr });
+      try {
+        resolve({ out: JSON.parse(stdout.trim().split('\n').pop()!), stderr });
+      } catch {
+        reject(new Error(`node ${args.join(' ')} printed no JSON line: ${stdout.slice(-500)} ${stderr.slice(-500)}`));
+      }
     });
   });
 }

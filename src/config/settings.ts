@@ -1,5 +1,5 @@
 import { ALGORITHMS, DEFAULTS as LIMITER, LIMIT_RANGES, defaultKeyPrefix } from '../accelerators/ratelimit/options';
-import { POOL_DEFAULTS } from '../accelerators/pool/dispatchers';
+import { POOL_DEFAULTS, POOL_RANGES } from '../accelerators/pool/dispatchers';
 import { TOKEN_CACHE_DEFAULTS } from '../accelerators/tokens/memo';
 import { checkModelList, checkRouterSettings, Problems } from '../accelerators/router/config';
 import { ConfigError } from '../errors';
@@ -156,8 +156,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     help: 'characters from which a count goes to a worker; 0: the measured default',
   }),
   row({
-    path: 'pool.maxConnections', env: 'FAST_LITELLM_MAX_CONNECTIONS', parser: int({ min: 1, max: 65536 }),
-    default: POOL_DEFAULTS.connections, section: 'pool', help: 'sockets per origin',
+    path: 'pool.maxConnections', env: 'FAST_LITELLM_MAX_CONNECTIONS', parser: int(POOL_RANGES.connections),
+    default: POOL_DEFAULTS.connections, section: 'pool', help: 'sockets per origin; 0: no cap, as fetch has',
   }),
   row({
     path: 'pool.keepAliveTimeoutMs', parser: int({ min: 1, max: MAX_TIMER_MS }),

@@ -121,7 +121,15 @@ export function getPoolStats(): OriginStats[] {
   return registry === undefined ? [] : registry.stats();
 }
 
+// removeAcceleration() does not wait for streams the app still reads (or abandoned and has not
+// collected): idle sockets close at once, busy ones after their response.
+const CLOSE_WAIT_MS = 250;
+
 /** Closes every pooled socket (removeAcceleration() calls this). */
 export async function closePools(): Promise<void> {
-  await registry?.close();
+  const closing = registry?.close();
+  if (closing === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closing, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS).unref()))]);
+  clearTimeout(timer);
 }

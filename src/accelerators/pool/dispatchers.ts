@@ -10,7 +10,11 @@ function loadPool(): typeof Pool {
 
 /** Pool settings; every field has a default in POOL_DEFAULTS. */
 export interface PoolOptions {
-  /** Max sockets per origin (FAST_LITELLM_MAX_CONNECTIONS). */
+  /**
+   * Max sockets per origin (FAST_LITELLM_MAX_CONNECTIONS); 0 = no cap, as Node's fetch and the
+   * SDKs' keep-alive agents have: a cap would queue requests plain code sends at once, and a stream
+   * an app abandons would hold one of the capped sockets until it is garbage collected.
+   */
   connections: number;
   /** Idle keep-alive before a socket is closed, unless the server says less. */
   keepAliveTimeout: number;
@@ -24,7 +28,7 @@ export interface PoolOptions {
 }
 
 export const POOL_DEFAULTS: Readonly<PoolOptions> = Object.freeze({
-  connections: 128,
+  connections: 0,
   keepAliveTimeout: 4_000,
   keepAliveMaxTimeout: 600_000,
   headersTimeout: 0,
@@ -60,7 +64,7 @@ const MAX_TIMER_MS = 0x7fff_ffff;
  * first request (undici refuses a keep-alive of 0; a timer over 2^31-1 ms fires after 1 ms).
  */
 export const POOL_RANGES: Readonly<Record<keyof PoolOptions, { min: number; max: number }>> = Object.freeze({
-  connections: { min: 1, max: 65_536 },
+  connections: { min: 0, max: 65_536 },
   keepAliveTimeout: { min: 1, max: MAX_TIMER_MS },
   keepAliveMaxTimeout: { min: 1, max: MAX_TIMER_MS },
   headersTimeout: { min: 0, max: MAX_TIMER_MS },
@@ -107,7 +111,7 @@ export class DispatcherRegistry {
     // A registry used after close() opens fresh pools: closing is a reset, not a poison pill.
     const o = this.options;
     const pool = new (loadPool())(origin, {
-      connections: o.connections,
+      connections: o.connections === 0 ? null : o.connections,
       keepAliveTimeout: o.keepAliveTimeout,
       keepAliveMaxTimeout: o.keepAliveMaxTimeout,
       headersTimeout: o.headersTimeout,

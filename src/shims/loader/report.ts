@@ -1,3 +1,4 @@
+import satisfies from 'semver/functions/satisfies';
 import { debug, info } from '../../log';
 import type { RowStatus } from '../types';
 import { state } from './state';
@@ -25,9 +26,13 @@ const reported = new Set<string>();
 function report(pkg: string): void {
   if (!state.active || reported.has(pkg)) return;
   reported.add(pkg);
-  const rows = [...state.status.values()].filter((r) => r.package === pkg);
-  info(summary(pkg, rows));
-  for (const r of rows) debug(`${r.id}: ${r.state}${r.reason === undefined ? '' : ` (${r.reason})`}`);
+  const all = [...state.status.values()].filter((r) => r.package === pkg);
+  // Rows for other majors of the package say nothing about this one.
+  const version = all.find((r) => r.version !== undefined)?.version;
+  const ranges = new Map(state.tables.flatMap((t) => t.rows).map((r) => [r.id, r.versions]));
+  const rows = version === undefined ? all : all.filter((r) => satisfies(version, ranges.get(r.id) ?? '*', { includePrerelease: true }));
+  info(summary(pkg, rows.length > 0 ? rows : all));
+  for (const r of all) debug(`${r.id}: ${r.state}${r.reason === undefined ? '' : ` (${r.reason})`}`);
 }
 
 /**
