@@ -29,12 +29,12 @@ describe('checkPoolOptions / DispatcherRegistry', () => {
     expect(e1).toBeInstanceOf(InvalidArgumentError);
     expect(e1).toBeInstanceOf(TypeError);
     expect(e1.code).toBe(CODES.INVALID_ARGUMENT);
-    expect(e1.message).toBe('DispatcherRegistry: connections: invalid value "4"; accepted: an integer from 1 to 65536');
-    const e2 = thrown(() => new DispatcherRegistry({ connections: 0 }));
+    expect(e1.message).toBe('DispatcherRegistry: connections: invalid value "4"; accepted: an integer from 0 to 65536');
+    const e2 = thrown(() => new DispatcherRegistry({ connections: -1 }));
     expect(e2).toBeInstanceOf(OutOfRangeError);
     expect(e2).toBeInstanceOf(RangeError);
     expect(e2.code).toBe(CODES.OUT_OF_RANGE);
-    expect(e2.message).toBe('DispatcherRegistry: connections: invalid value 0; accepted: an integer from 1 to 65536');
+    expect(e2.message).toBe('DispatcherRegistry: connections: invalid value -1; accepted: an integer from 0 to 65536');
     expect(thrown(() => checkPoolOptions({ bodyTimeout: 1.5 })).message)
       .toBe('DispatcherRegistry: bodyTimeout: invalid value 1.5; accepted: an integer from 0 to 2147483647');
     expect(thrown(() => checkPoolOptions(null as any)).message).toBe('DispatcherRegistry: options: invalid value null; accepted: an object');
