@@ -50,7 +50,7 @@ describe('config', () => {
     ['FAST_LITELLM_RPM', '-5', /FAST_LITELLM_RPM: invalid value "-5"; accepted: an integer from 1 to 4294967295/],
     ['FAST_LITELLM_TPM', 'NaN', /FAST_LITELLM_TPM: invalid value "NaN"/],
     ['FAST_LITELLM_MAX_PARALLEL', '1.5', /FAST_LITELLM_MAX_PARALLEL: invalid value "1.5"; accepted: an integer/],
-    ['FAST_LITELLM_MAX_CONNECTIONS', 'lots', /FAST_LITELLM_MAX_CONNECTIONS: invalid value "lots"; accepted: an integer from 1 to 65536/],
+    ['FAST_LITELLM_MAX_CONNECTIONS', 'lots', /FAST_LITELLM_MAX_CONNECTIONS: invalid value "lots"; accepted: an integer from 0 to 65536/],
     ['FAST_LITELLM_DISABLE', 'yes', /FAST_LITELLM_DISABLE: invalid value "yes"; accepted: 1, 0, true, false/],
     ['FAST_LITELLM_LOG_LEVEL', 'loud', /FAST_LITELLM_LOG_LEVEL: invalid value "loud"; accepted: silent, warn, info, debug/],
     ['FAST_LITELLM_ON_LIMIT', 'drop', /FAST_LITELLM_ON_LIMIT: invalid value "drop"; accepted: error, wait/],
