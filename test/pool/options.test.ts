@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ClientCache, DispatcherRegistry, FETCH_FLAVOUR, POOL_DEFAULTS, POOL_RANGES, checkPoolOptions, createPooledFetch,
+  DispatcherRegistry, FETCH_FLAVOUR, POOL_DEFAULTS, POOL_RANGES, checkPoolOptions, createPooledFetch,
 } from '../../src/accelerators/pool';
 import { CODES, InvalidArgumentError, OutOfRangeError } from '../../src/errors';
 
@@ -70,11 +70,3 @@ describe('createPooledFetch options', () => {
   }
 });
 
-describe('ClientCache', () => {
-  it('max: InvalidArgumentError for a non-number, OutOfRangeError below 1', () => {
-    expect(thrown(() => new ClientCache('2' as any))).toBeInstanceOf(InvalidArgumentError);
-    const e = thrown(() => new ClientCache(0));
-    expect(e).toBeInstanceOf(OutOfRangeError);
-    expect(e.message).toBe('ClientCache: max: invalid value 0; accepted: an integer >= 1');
-  });
-});

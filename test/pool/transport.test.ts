@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startMockServer } from '../../src/mock';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
 import { getPoolStats } from '../../src/shims/pooling';
-import { NdjsonDecoder } from '../../src/accelerators/pool';
 
 const require = createRequire(import.meta.url);
 // Loaded after the acceleration, as under --import fast-litellm/register.
@@ -15,17 +14,6 @@ const messages = [{ role: 'user', content: 'split me please' }];
 
 afterAll(async () => {
   await removeAcceleration();
-});
-
-describe('NdjsonDecoder', () => {
-  it('joins a JSON line and a multi-byte character split across chunks', () => {
-    const bytes = Buffer.from('{"response":"h\u00e9llo \u{1F600}"}\n{"response":"x"}\n{"done":true}');
-    const d = new NdjsonDecoder();
-    const out: unknown[] = [];
-    for (let i = 0; i < bytes.length; i += 3) out.push(...d.push(bytes.subarray(i, i + 3)));
-    out.push(...d.flush());
-    expect(out).toEqual([{ response: 'h\u00e9llo \u{1F600}' }, { response: 'x' }, { done: true }]);
-  });
 });
 
 describe('Ollama streams over split network chunks (pooled lineChunks beneath litellm\'s own reader)', () => {

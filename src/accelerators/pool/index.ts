@@ -5,7 +5,5 @@ export type { FetchLike, PooledFetchOptions } from './fetch';
 export { FETCH_FLAVOUR, flavourOf, nodeFetchFlavour } from './fetch-flavour';
 export type { AbortErrorClass, BodyReadKind, FetchErrorClass, FetchFlavour, RedirectFailure } from './fetch-flavour';
 export { FastResponse, FastHeaders, FastBody } from './response';
-export { ClientCache, clientKey } from './client-cache';
-export { NdjsonDecoder } from './ndjson';
 export { SseDecoder } from './sse';
 export type { SseMessage } from './sse';
