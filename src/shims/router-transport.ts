@@ -16,11 +16,17 @@ const ROUTER_ONLY = new Set(['model', 'api_key', 'api_base', 'rpm', 'tpm', 'weig
   'max_input_tokens', 'num_retries', 'max_retries', 'custom_llm_provider', 'api_version', 'tags', 'use_in_pass_through',
   'litellm_credential_name', 'mock_response', 'organization', 'model_info']);
 
+const own = new WeakMap<Deployment, Record<string, unknown>>();
+
 /** The deployment's own call parameters (temperature, max_tokens...) under the request's, which win. */
 export function callParams(d: Deployment, request: Record<string, unknown>, model: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(d.litellmParams)) if (!ROUTER_ONLY.has(k) && v !== null && v !== undefined) out[k] = v;
-  Object.assign(out, request);
+  let mine = own.get(d);
+  if (mine === undefined) {
+    mine = {};
+    for (const [k, v] of Object.entries(d.litellmParams)) if (!ROUTER_ONLY.has(k) && v !== null && v !== undefined) mine[k] = v;
+    own.set(d, mine);
+  }
+  const out: Record<string, unknown> = { ...mine, ...request };
   out.model = model;
   return out;
 }

@@ -52,7 +52,21 @@ const EMBEDDING_PREFIXES = ['text-embedding-', 'ollama/', 'mistral/'];
  * OpenAI-compatible transport for an OpenAI-compatible model litellm cannot reach, for embeddings
  * with an api_base on litellm's OpenAI handler (which takes no base URL), and without litellm.
  */
+const routes = new Map<string, { via: 'litellm' | 'direct'; model: string }>();
+
 export function routeOf(kind: Kind, model: string, hasBase: boolean, litellm: boolean): { via: 'litellm' | 'direct'; model: string } {
+  const key = `${kind}\u0000${hasBase ? 1 : 0}${litellm ? 1 : 0}${model}`;
+  let r = routes.get(key);
+  if (r === undefined) {
+    r = decideRoute(kind, model, hasBase, litellm);
+    // Bounded: model names come from the config (wildcard groups add what callers name).
+    if (routes.size > 10_000) routes.clear();
+    routes.set(key, r);
+  }
+  return r;
+}
+
+function decideRoute(kind: Kind, model: string, hasBase: boolean, litellm: boolean): { via: 'litellm' | 'direct'; model: string } {
   const prefixed = model.startsWith('openai/');
   const bare = prefixed ? model.slice('openai/'.length) : model;
   if (!litellm) return { via: 'direct', model: bare };
@@ -85,8 +99,12 @@ export function deploymentCall(kind: Kind): CallFn {
  * litellm's exported function of the moment, with the call marked as the router's: under the
  * acceleration that export is the router row, which then hands it straight to what is beneath.
  */
+const modules: Partial<Record<Kind, Record<string, unknown> | null>> = {};
+
 function litellmFunction(kind: Kind): AnyFn | undefined {
-  const fn = litellmModule(kind)?.[kind];
+  // The module object once; its export read at each call (patched or not, as it is now).
+  if (modules[kind] === undefined) modules[kind] = litellmModule(kind) ?? null;
+  const fn = modules[kind]?.[kind];
   if (typeof fn !== 'function') return undefined;
   return (params: Record<string, unknown>) => {
     Object.defineProperty(params, ROUTED, { value: true });

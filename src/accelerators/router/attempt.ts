@@ -27,9 +27,19 @@ function closeLate(v: unknown): void {
 }
 
 /** Runs `call` with a deadline (seconds; undefined: none) and the caller's signal. */
+/** Given to calls with neither a deadline nor a caller's signal: nothing can abort them. */
+const NEVER = new AbortController().signal;
+
 export function callWithDeadline(call: CallFn, d: Deployment, params: Record<string, unknown>, seconds: number | undefined,
   caller: AbortSignal | undefined): Promise<unknown> {
   if (caller?.aborted) return Promise.reject(new CallerAbort(caller.reason));
+  if (seconds === undefined && caller === undefined) {
+    try {
+      return Promise.resolve(call(d, params, NEVER));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
   const ctl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let settled = false;

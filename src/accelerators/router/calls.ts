@@ -54,9 +54,7 @@ function tokensOf(env: Env, ctx: CallContext): number {
 function needsTokens(g: GroupRuntime, env: Env): boolean {
   const s = env.settings;
   if (s.routing_strategy === 'usage-based-routing-v2') return true;
-  const limits = usesLimits(s.routing_strategy) && g.deployments.some((d) => d.tpm !== undefined);
-  const windows = s.enable_pre_call_checks && g.deployments.some((d) => d.maxInputTokens !== undefined);
-  return limits || windows;
+  return (usesLimits(s.routing_strategy) && g.hasTpm) || (s.enable_pre_call_checks && g.hasMaxInput);
 }
 
 export function noDeployments(g: GroupRuntime, env: Env, model: string): NoDeploymentsAvailableError {
@@ -82,13 +80,20 @@ export function choose(g: GroupRuntime, target: Target, env: Env, ctx: CallConte
   }
   const s = env.settings;
   const tokens = needsTokens(g, env) ? tokensOf(env, ctx) : 0;
-  const limits = usesLimits(s.routing_strategy);
+  const limits = usesLimits(s.routing_strategy) && g.hasTpm;
+  const windows = s.enable_pre_call_checks && g.hasMaxInput;
+  if (!limits && !windows && ctx.failed.size === 0 && avoid === undefined) {
+    // Nothing to test per call: the strategy's own pick.
+    const pos = g.pick({ stream: ctx.stream, minOrder });
+    if (pos >= 0) return pos;
+    throw noDeployments(g, env, target.group);
+  }
   let tooLong = 0;
   let failedSkipped = 0;
   const accept = (pos: number, avoidFailed: boolean): boolean => {
     if (avoid?.has(pos)) return false;
     const d = g.deployments[pos];
-    if (s.enable_pre_call_checks && d.maxInputTokens !== undefined && tokens > d.maxInputTokens) {
+    if (windows && d.maxInputTokens !== undefined && tokens > d.maxInputTokens) {
       tooLong++;
       return false;
     }
@@ -179,8 +184,7 @@ const CANDIDATES = 4;
 async function reserve(g: GroupRuntime, target: Target, env: Env, ctx: CallContext, minOrder?: number):
   Promise<{ pos: number; booking: Booking }> {
   const s = env.settings;
-  const limited = usesLimits(s.routing_strategy) && !target.pinned
-    && g.deployments.some((d) => d.rpm !== undefined || d.tpm !== undefined);
+  const limited = usesLimits(s.routing_strategy) && !target.pinned && g.hasLimits;
   const usage = s.routing_strategy === 'usage-based-routing-v2' || limited;
   const tokens = usage ? tokensOf(env, ctx) : 0;
   const busy = s.routing_strategy === 'least-busy';

@@ -34,6 +34,10 @@ export interface PickOptions {
 export class GroupRuntime implements Metrics {
   readonly deployments: readonly Deployment[];
   readonly n: number;
+  /** Some deployment has a tpm / an rpm or tpm / a max_input_tokens (so a pick may need the prompt's tokens). */
+  readonly hasTpm: boolean;
+  readonly hasLimits: boolean;
+  readonly hasMaxInput: boolean;
   readonly busy: Float64Array;
   readonly tpm: Float64Array;
   readonly rpm: Float64Array;
@@ -66,6 +70,9 @@ export class GroupRuntime implements Metrics {
     private readonly rnd: () => number, now: number) {
     this.deployments = deployments;
     const n = (this.n = deployments.length);
+    this.hasTpm = deployments.some((d) => d.tpm !== undefined);
+    this.hasLimits = this.hasTpm || deployments.some((d) => d.rpm !== undefined);
+    this.hasMaxInput = deployments.some((d) => d.maxInputTokens !== undefined);
     this.busy = new Float64Array(n);
     this.tpm = new Float64Array(n);
     this.rpm = new Float64Array(n);
@@ -182,9 +189,10 @@ export class GroupRuntime implements Metrics {
 
   /** One deployment by the strategy, the lowest open `order` level first; -1 when none is open. */
   pick(o: PickOptions): number {
-    const skipped: number[] = [];
+    let skipped: number[] | undefined;
     try {
-      for (const level of this.#levels) {
+      for (let li = 0; li < this.#levels.length; li++) {
+        const level = this.#levels[li];
         if (o.minOrder !== undefined && level.order < o.minOrder) continue;
         while (level.open > 0) {
           const lp = level.index.pick(o.stream);
@@ -194,16 +202,18 @@ export class GroupRuntime implements Metrics {
             level.index.picked(lp);
             return pos;
           }
-          skipped.push(pos);
+          (skipped ??= []).push(pos);
           this.#flags[pos] |= SKIPPED;
           this.refresh(pos);
         }
       }
       return -1;
     } finally {
-      for (const pos of skipped) {
-        this.#flags[pos] &= ~SKIPPED;
-        this.refresh(pos);
+      if (skipped !== undefined) {
+        for (const pos of skipped) {
+          this.#flags[pos] &= ~SKIPPED;
+          this.refresh(pos);
+        }
       }
     }
   }

@@ -7,7 +7,8 @@
 //   R n tokens busy ttlMs busyTtlMs (id model window rpmMax tpmMax) x n
 //                                                takes the call on the first candidate under its rpmMax/tpmMax
 //                                                (-1: none) and not cooling down: { taken (1-based, 0: none),
-//                                                { 1 | 0 over | 2 cooled, rpm, tpm, busy, cooldown ms } per one checked }
+//                                                { 1 | 0 over | 2 cooled, rpm, tpm, busy, cooldown ms } per one checked;
+//                                                rpm/tpm/busy nil when neither read nor written }
 //   S n what window (id model) x n               the current numbers of n deployments
 // Keys are per deployment, each with a TTL; nothing is a whole-group blob rewritten by its last
 // writer. Floats go back as strings (Lua numbers would be truncated to integers on the way out).
@@ -83,7 +84,10 @@ while i <= #ARGV do
       i = i + 5
       if taken == 0 then
         local rk, tk, bk = ukey(id, model, window, 'rpm'), ukey(id, model, window, 'tpm'), p .. 'b:' .. id
-        local rpm, tpm, b = num(redis.call('GET', rk)), num(redis.call('GET', tk)), num(redis.call('GET', bk))
+        -- Read only what a decision needs (limits set); what is neither read nor written goes back as nil.
+        local rpm, tpm, b = false, false, false
+        if rmax >= 0 then rpm = num(redis.call('GET', rk)) end
+        if tmax >= 0 then tpm = num(redis.call('GET', tk)) end
         local status = 1
         local cd = redis.call('PTTL', cdkey(id))
         if cd > 0 then
@@ -92,10 +96,10 @@ while i <= #ARGV do
           status = 0
         else
           rpm = redis.call('INCRBY', rk, 1)
-          expire_new(rk, ttl)
+          if rpm == 1 then redis.call('PEXPIRE', rk, ttl) end
           if tokens ~= 0 then
             tpm = tonumber(redis.call('INCRBYFLOAT', tk, tokens))
-            expire_new(tk, ttl)
+            if tpm == tokens then redis.call('PEXPIRE', tk, ttl) end
           end
           if busy then
             b = redis.call('INCRBY', bk, 1)
@@ -103,7 +107,8 @@ while i <= #ARGV do
           end
           taken = j
         end
-        rows[j] = { status, tostring(rpm), tostring(tpm), tostring(b), cd }
+        local function str(v) if v then return tostring(v) end return false end
+        rows[j] = { status, str(rpm), str(tpm), str(b), cd }
       end
     end
     out[#out + 1] = { taken, rows }

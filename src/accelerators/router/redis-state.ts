@@ -31,6 +31,11 @@ const CMD = 'fastLitellmRoute';
 const CONNECTING = new Set(['wait', 'connecting', 'connect']);
 const BUSY_TTL_MS = 600_000;
 const RETRY_MS = 1000;
+/**
+ * ms finished calls' numbers may wait for the next round trip (a routed call's own, usually) before
+ * a batch of their own goes: so a steady stream of calls makes one round trip per call at most.
+ */
+const FLUSH_MS = 100;
 
 interface Sync {
   at: number;
@@ -149,15 +154,19 @@ export class RedisState implements RouterState {
     return r;
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushTimer !== undefined || this.#closed) return;
+  #scheduleFlush(soon = false): void {
+    if (this.#closed) return;
+    if (this.#flushTimer !== undefined) {
+      if (!soon) return;
+      clearTimeout(this.#flushTimer);
+    }
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = undefined;
       if (this.#queue.empty) return;
       void this.#send([], Date.now()).then((r) => {
         if (r === null && !this.#closed) this.#retryLater();
       });
-    }, 0);
+    }, soon ? 0 : FLUSH_MS);
     this.#flushTimer.unref();
   }
 
@@ -181,15 +190,18 @@ export class RedisState implements RouterState {
     const snap = this.#snapshotOp(g, now);
     return this.#send([...op, ...(snap ?? [])], now).then((res) => {
       if (res === null) return this.#local(g, candidates, r);
-      const [taken, rows] = res[0] as [number, [number, string, string, string, number][]];
+      const [taken, rows] = res[0] as [number, [number, string | null, string | null, string | null, number][]];
       const t = Date.now();
       if (snap) this.#applySnapshot(g, res[1] as Row[], t);
       rows.forEach(([status, rpm, tpm, busy, cd], j) => {
         const pos = candidates[j];
         const id = g.deployments[pos].id;
         const pend = this.#queue.pendingUsage(id, g.window);
-        g.setUsage(pos, g.window, Number(rpm) + pend.rpm, Number(tpm) + pend.tpm);
-        if (r.busy) g.setBusy(pos, Number(busy) + this.#queue.pendingBusy(id));
+        if (rpm !== null || tpm !== null) {
+          g.setUsage(pos, g.window, rpm !== null ? Number(rpm) + pend.rpm : g.rpm[pos] + (status === 1 ? 1 : 0),
+            tpm !== null ? Number(tpm) + pend.tpm : g.tpm[pos] + (status === 1 ? r.tokens : 0));
+        } else if (status === 1 && r.usage) g.addUsage(pos, 1, r.tokens);
+        if (busy !== null) g.setBusy(pos, Number(busy) + this.#queue.pendingBusy(id));
         if (status === 2) g.setCooldown(pos, t + cd, g.settings.cooldown_time);
       });
       return taken - 1;
@@ -224,19 +236,20 @@ export class RedisState implements RouterState {
   cool(g: GroupRuntime, pos: number, seconds: number, status: number, now: number): void {
     this.#memory.cool(g, pos, seconds, status, now);
     this.#queue.cool(g.deployments[pos].id, now + seconds * 1000, seconds, status, now);
-    this.#scheduleFlush();
+    // Other processes should stop calling it now.
+    this.#scheduleFlush(true);
   }
 
   #exact(g: GroupRuntime): boolean {
     const s = g.settings.routing_strategy;
-    return s === 'least-busy' || (usesLimits(s) && g.deployments.some((d) => d.rpm !== undefined || d.tpm !== undefined));
+    return s === 'least-busy' || (usesLimits(s) && g.hasLimits);
   }
 
   #what(g: GroupRuntime): string {
     const s = g.settings.routing_strategy;
     let w = 'c';
     if (s === 'least-busy') w += 'b';
-    if (s === 'usage-based-routing-v2' || (usesLimits(s) && g.deployments.some((d) => d.rpm !== undefined || d.tpm !== undefined))) w += 'u';
+    if (s === 'usage-based-routing-v2' || (usesLimits(s) && g.hasLimits)) w += 'u';
     if (s === 'latency-based-routing') w += 'l';
     return w;
   }

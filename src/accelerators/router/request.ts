@@ -87,10 +87,13 @@ export interface HiddenParams {
   additional_headers: Record<string, string>;
 }
 
+const bases = new WeakMap<Deployment, string | undefined>();
+
 /** LiteLLM's _hidden_params and x-litellm-* headers for a routed answer. */
 export function hiddenParams(d: Deployment, group: string, retries: number, maxRetries: number,
   fallbacks: number): HiddenParams {
-  const base = safeBase(d.litellmParams.api_base);
+  let base = bases.get(d);
+  if (base === undefined && !bases.has(d)) bases.set(d, (base = safeBase(d.litellmParams.api_base)));
   const headers: Record<string, string> = {
     'x-litellm-model-id': d.id,
     'x-litellm-model-group': group,
