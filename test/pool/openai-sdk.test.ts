@@ -106,8 +106,8 @@ describe('openai SDK used directly (CommonJS)', () => {
 });
 
 describe('ESM app importing the openai SDK, in a child process with --import fast-litellm/register', () => {
-  // openai 4's ESM build keeps its default fetch where no hook reaches without breaking the SDK
-  // (import-in-the-middle's wrappers lose registry.mjs's live bindings): it runs unaccelerated.
+  // openai 4's ESM build keeps its default fetch in _shims/registry.mjs module state, filled in by
+  // another module (a row with `after`, CommonJS only): its transport stays node-fetch.
   it('runs with the same results, unaccelerated on openai 4', async () => {
     ensureBuilt();
     const app = join(__dirname, 'fixtures', 'openai-direct.mjs');
