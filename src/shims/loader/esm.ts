@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -102,7 +103,10 @@ export function installEsmHook(prefer?: EsmLoader): EsmLoader | undefined {
       M.registerHooks({ load: loadSync });
       installed = 'hooks';
     } else if (typeof M.register === 'function') {
-      M.register(pathToFileURL(join(__dirname, 'esm-hook.js')).href, { data: { targets } });
+      // The loaders thread imports the built file; from TypeScript sources (tsx) there is none to register.
+      const file = join(__dirname, 'esm-hook.js');
+      if (!existsSync(file)) throw new Error(`${file} not found (built package only)`);
+      M.register(pathToFileURL(file).href, { data: { targets } });
       installed = 'register';
     }
   } catch (err) {
