@@ -18,7 +18,7 @@ const params = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, conte
 const fastReads = () => allStats().filter((s) => s.component === 'openai.core.Stream.fromSSEResponse').reduce((n, s) => n + s.accelerated, 0);
 
 beforeAll(async () => {
-  mock = await startMockServer({ retryAfterSec: 1, models: { slow: { latencyMs: 400 }, paced: { tokensPerSec: 400 } } });
+  mock = await startMockServer({ retryAfterSec: 1, models: { slow: { latencyMs: 400 }, paced: { tokensPerSec: 400 }, unhurried: { tokensPerSec: 40 } } });
   sse = await startSseServer();
   shim(true);
 });
@@ -63,7 +63,8 @@ const CASES: [string, Call, Record<string, unknown>?][] = [
     return { out, aborted: s.controller.signal.aborted };
   }],
   ['stream aborted by controller', (c) => async () => {
-    const s = await c.chat.completions.create({ ...params, model: 'paced', stream: true });
+    // 25 ms between events: a busy machine must not let the third one arrive before the abort.
+    const s = await c.chat.completions.create({ ...params, model: 'unhurried', stream: true });
     let n = 0;
     for await (const _ of s) if (++n === 2) s.controller.abort();
     return { n };
