@@ -57,7 +57,9 @@ const OWN = new Set(['modelList', 'model_list', 'keyLayout', 'key_layout', 'keyP
 const snake = (k: string): string => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
 
 function build(options: RouterOptions): { core: RouterCore } {
-  if (options === null || typeof options !== 'object') invalidArgument('Router: options', options, 'an object with modelList');
+  if (options === null || typeof options !== 'object') {
+    invalidArgument('Router: options', options, 'an object with modelList');
+  }
   const settings: Record<string, unknown> = {};
   const names = new Map<string, string>();
   for (const [k, v] of Object.entries(options)) {
@@ -72,11 +74,13 @@ function build(options: RouterOptions): { core: RouterCore } {
     invalidArgument('Router: keyLayout', layout, 'fast-litellm, litellm');
   }
   try {
+    const vars = options.environmentVariables ?? options.environment_variables;
     const config = parseRouterConfig(
-      { model_list: modelList, router_settings: settings, environment_variables: options.environmentVariables ?? options.environment_variables },
+      { model_list: modelList, router_settings: settings, environment_variables: vars },
       { env: process.env, label: (_section, k) => `Router: ${names.get(k) ?? k}`, modelListName: 'Router: modelList' },
     );
-    const state = stateFor(config, getConfig(), layout, (options.keyPrefix ?? options.key_prefix) as string | undefined);
+    const prefix = (options.keyPrefix ?? options.key_prefix) as string | undefined;
+    const state = stateFor(config, getConfig(), layout, prefix);
     return { core: coreFor(config, state) };
   } catch (err) {
     if (err instanceof ConfigError) throw new InvalidArgumentError(err.message);
@@ -100,9 +104,11 @@ export class Router {
     return this.#route('embedding', params, options);
   }
 
-  async #route(kind: 'completion' | 'embedding', params: Record<string, unknown>, options: CallOptions): Promise<unknown> {
-    if (params === null || typeof params !== 'object') invalidArgument(`Router.${kind}: params`, params, 'an object with model');
-    if (typeof params.model !== 'string') invalidArgument(`Router.${kind}: params.model`, params.model, 'a model group name');
+  async #route(kind: 'completion' | 'embedding', params: Record<string, unknown>, options: CallOptions):
+    Promise<unknown> {
+    const where = `Router.${kind}: params`;
+    if (params === null || typeof params !== 'object') invalidArgument(where, params, 'an object with model');
+    if (typeof params.model !== 'string') invalidArgument(`${where}.model`, params.model, 'a model group name');
     return this.#core.route(kind, params, options.signal);
   }
 

@@ -23,7 +23,9 @@ export function callParams(d: Deployment, request: Record<string, unknown>, mode
   let mine = own.get(d);
   if (mine === undefined) {
     mine = {};
-    for (const [k, v] of Object.entries(d.litellmParams)) if (!ROUTER_ONLY.has(k) && v !== null && v !== undefined) mine[k] = v;
+    for (const [k, v] of Object.entries(d.litellmParams)) {
+      if (!ROUTER_ONLY.has(k) && v !== null && v !== undefined) mine[k] = v;
+    }
     own.set(d, mine);
   }
   const out: Record<string, unknown> = { ...mine, ...request };
@@ -78,16 +80,19 @@ function httpError(status: number, headers: { get(n: string): string | null }, b
   return Object.assign(new Error(`${status} ${message}`), { status, headers: hs, code, error: { message, code } });
 }
 
+type Chunk = { model?: string; created?: number; choices?: Record<string, unknown>[]; usage?: unknown };
+
 /** An OpenAI-compatible stream as litellm shapes it: { model, created, choices: [{ delta, index, finish_reason }] }. */
 async function* chunks(body: AsyncIterable<Uint8Array>): AsyncGenerator<unknown> {
   const dec = new SseDecoder();
   const parse = function* (msgs: { data: string }[]): Generator<unknown> {
     for (const m of msgs) {
       if (m.data === '[DONE]') return;
-      const c = JSON.parse(m.data) as { model?: string; created?: number; choices?: Record<string, unknown>[]; usage?: unknown };
-      const out: Record<string, unknown> = { model: c.model, created: c.created, choices: (c.choices ?? []).map((ch) => ({
+      const c = JSON.parse(m.data) as Chunk;
+      const choices = (c.choices ?? []).map((ch) => ({
         delta: ch.delta, index: ch.index, finish_reason: ch.finish_reason,
-      })) };
+      }));
+      const out: Record<string, unknown> = { model: c.model, created: c.created, choices };
       if (c.usage) out.usage = c.usage;
       yield out;
     }
@@ -98,8 +103,10 @@ async function* chunks(body: AsyncIterable<Uint8Array>): AsyncGenerator<unknown>
 
 /** POST {api_base}/chat/completions or /embeddings over the pooled transport. */
 export function openaiCall(kind: Kind) {
-  return async (d: Deployment, request: Record<string, unknown>, model: string, signal: AbortSignal): Promise<unknown> => {
-    const base = (credential(request, 'baseUrl', d.litellmParams.api_base) ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+  return async (d: Deployment, request: Record<string, unknown>, model: string, signal: AbortSignal):
+    Promise<unknown> => {
+    const given = credential(request, 'baseUrl', d.litellmParams.api_base) ?? 'https://api.openai.com/v1';
+    const base = given.replace(/\/+$/, '');
     const key = credential(request, 'apiKey', d.litellmParams.api_key);
     const body = callParams(d, request, model);
     delete body.baseUrl;

@@ -52,9 +52,11 @@ const EMBEDDING_PREFIXES = ['text-embedding-', 'ollama/', 'mistral/'];
  * OpenAI-compatible transport for an OpenAI-compatible model litellm cannot reach, for embeddings
  * with an api_base on litellm's OpenAI handler (which takes no base URL), and without litellm.
  */
-const routes = new Map<string, { via: 'litellm' | 'direct'; model: string }>();
+const routes = new Map<string, Route>();
 
-export function routeOf(kind: Kind, model: string, hasBase: boolean, litellm: boolean): { via: 'litellm' | 'direct'; model: string } {
+type Route = { via: 'litellm' | 'direct'; model: string };
+
+export function routeOf(kind: Kind, model: string, hasBase: boolean, litellm: boolean): Route {
   const key = `${kind}\u0000${hasBase ? 1 : 0}${litellm ? 1 : 0}${model}`;
   let r = routes.get(key);
   if (r === undefined) {
@@ -66,7 +68,7 @@ export function routeOf(kind: Kind, model: string, hasBase: boolean, litellm: bo
   return r;
 }
 
-function decideRoute(kind: Kind, model: string, hasBase: boolean, litellm: boolean): { via: 'litellm' | 'direct'; model: string } {
+function decideRoute(kind: Kind, model: string, hasBase: boolean, litellm: boolean): Route {
   const prefixed = model.startsWith('openai/');
   const bare = prefixed ? model.slice('openai/'.length) : model;
   if (!litellm) return { via: 'direct', model: bare };

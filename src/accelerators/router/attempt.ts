@@ -30,8 +30,8 @@ function closeLate(v: unknown): void {
 /** Given to calls with neither a deadline nor a caller's signal: nothing can abort them. */
 const NEVER = new AbortController().signal;
 
-export function callWithDeadline(call: CallFn, d: Deployment, params: Record<string, unknown>, seconds: number | undefined,
-  caller: AbortSignal | undefined): Promise<unknown> {
+export function callWithDeadline(call: CallFn, d: Deployment, params: Record<string, unknown>,
+  seconds: number | undefined, caller: AbortSignal | undefined): Promise<unknown> {
   if (caller?.aborted) return Promise.reject(new CallerAbort(caller.reason));
   if (seconds === undefined && caller === undefined) {
     try {

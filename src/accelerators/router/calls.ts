@@ -146,7 +146,8 @@ function onFailure(g: GroupRuntime, pos: number, b: Booking, err: unknown, env: 
   const seconds = ctx.cooldownTime ?? cooldownSeconds(d, e, env.settings);
   if (!cooldownApplies(d, e, seconds, env.settings)) return;
   const recent = g.recentFails(pos, now, env.settings.cooldown_time);
-  if (shouldCooldown({ e, groupSize: g.n, successes: counts.successes, fails: counts.fails, recentFails: recent }, env.settings)) {
+  const facts = { e, groupSize: g.n, successes: counts.successes, fails: counts.fails, recentFails: recent };
+  if (shouldCooldown(facts, env.settings)) {
     env.state.cool(g, pos, seconds, e.status, now);
     env.onCooldown(d);
   }
@@ -217,7 +218,8 @@ async function reserve(g: GroupRuntime, target: Target, env: Env, ctx: CallConte
 }
 
 /** One attempt on the group: the answer, or the deployment's error (after it is booked). */
-export async function attempt(g: GroupRuntime, target: Target, env: Env, ctx: CallContext, minOrder?: number): Promise<unknown> {
+export async function attempt(g: GroupRuntime, target: Target, env: Env, ctx: CallContext,
+  minOrder?: number): Promise<unknown> {
   const { pos, booking } = await reserve(g, target, env, ctx, minOrder);
   const d = g.deployments[pos];
   ctx.lastOrder = g.orderOf(pos);

@@ -40,6 +40,12 @@ const IGNORED_SETTINGS = new Set(['cache_responses', 'cache_kwargs', 'caching_gr
   'provider_budget_config', 'alerting_config', 'router_general_settings', 'ignore_invalid_deployments',
   'default_litellm_params', 'assistants_config', 'search_tools', 'enable_health_check_routing']);
 
+const KNOWN_SETTINGS = new Set(['num_retries', 'timeout', 'fallbacks', 'context_window_fallbacks',
+  'content_policy_fallbacks', 'default_fallbacks', 'max_fallbacks', 'allowed_fails', 'routing_strategy',
+  'routing_strategy_args', 'stream_timeout', 'allowed_fails_policy', 'cooldown_time', 'disable_cooldowns',
+  'retry_after', 'retry_policy', 'model_group_retry_policy', 'model_group_alias', 'enable_pre_call_checks',
+  'default_max_parallel_requests', 'redis_url', 'redis_host', 'redis_port', 'redis_password']);
+
 const ENV_PREFIX = 'os.environ/';
 
 export function resolveEnv(v: unknown, env: ParseOptions['env'], vars: Record<string, unknown>): unknown {
@@ -92,7 +98,9 @@ function checkDeployment(p: Problems, where: string, d: unknown, env: ParseOptio
     for (const k of ['rpm', 'tpm', 'max_input_tokens']) num(p, `${where}.model_info.${k}`, info[k], COUNT);
   }
   const extra = Object.keys(d).filter((k) => !['model_name', 'litellm_params', 'model_info', 'rpm', 'tpm'].includes(k));
-  for (const k of extra) p.line(`${where}.${k}: unknown setting; accepted: model_name, litellm_params, model_info, rpm, tpm`);
+  for (const k of extra) {
+    p.line(`${where}.${k}: unknown setting; accepted: model_name, litellm_params, model_info, rpm, tpm`);
+  }
   return { ...d, model_name: modelName as string, litellm_params: params as DeploymentConfig['litellm_params'] };
 }
 
@@ -126,7 +134,9 @@ function aliases(p: Problems, where: string, v: unknown): RouterSettings['model_
   const out: RouterSettings['model_group_alias'] = {};
   for (const [k, a] of Object.entries(v)) {
     if (typeof a === 'string' && a !== '') out[k] = { model: a, hidden: false };
-    else if (isObject(a) && typeof a.model === 'string' && a.model !== '') out[k] = { model: a.model, hidden: a.hidden === true };
+    else if (isObject(a) && typeof a.model === 'string' && a.model !== '') {
+      out[k] = { model: a.model, hidden: a.hidden === true };
+    }
     else p.add(`${where}.${k}`, a, 'a model group name or { model, hidden }');
   }
   return out;
@@ -139,7 +149,9 @@ function strategyArgs(p: Problems, where: string, v: unknown): RouterSettings['r
   for (const k of Object.keys(v)) {
     if (k === 'ttl') out.ttl = num(p, `${where}.ttl`, v.ttl, SECONDS) ?? out.ttl;
     else if (k === 'lowest_latency_buffer') out.lowest_latency_buffer = num(p, `${where}.${k}`, v[k], { min: 0 }) ?? 0;
-    else if (k === 'max_latency_list_size') out.max_latency_list_size = num(p, `${where}.${k}`, v[k], { min: 1, integer: true }) ?? 10;
+    else if (k === 'max_latency_list_size') {
+      out.max_latency_list_size = num(p, `${where}.${k}`, v[k], { min: 1, integer: true }) ?? 10;
+    }
     else p.line(`${where}.${k}: unknown setting; accepted: ttl, lowest_latency_buffer, max_latency_list_size`);
   }
   return out;
@@ -148,7 +160,9 @@ function strategyArgs(p: Problems, where: string, v: unknown): RouterSettings['r
 function redisUrlOf(p: Problems, where: (k: string) => string, s: Record<string, unknown>): string | undefined {
   const url = str(p, where('redis_url'), s.redis_url);
   if (url !== undefined) {
-    if (!/^rediss?:\/\//.test(url)) return p.add(where('redis_url'), '(hidden)', 'redis://host:port or rediss://host:port');
+    if (!/^rediss?:\/\//.test(url)) {
+      return p.add(where('redis_url'), '(hidden)', 'redis://host:port or rediss://host:port');
+    }
     return url;
   }
   const host = str(p, where('redis_host'), s.redis_host);
@@ -206,13 +220,10 @@ function readSettings(p: Problems, section: Section, raw: Record<string, unknown
   set('default_max_parallel_requests', num(p, label('default_max_parallel_requests'), s.default_max_parallel_requests,
     { min: 1, integer: true }));
   set('redis_url', redisUrlOf(p, label, s));
-  const known = new Set(['num_retries', 'timeout', 'fallbacks', 'context_window_fallbacks', 'content_policy_fallbacks',
-    'default_fallbacks', 'max_fallbacks', 'allowed_fails', 'routing_strategy', 'routing_strategy_args', 'stream_timeout',
-    'allowed_fails_policy', 'cooldown_time', 'disable_cooldowns', 'retry_after', 'retry_policy', 'model_group_retry_policy',
-    'model_group_alias', 'enable_pre_call_checks', 'default_max_parallel_requests', 'redis_url', 'redis_host',
-    'redis_port', 'redis_password']);
   for (const k of Object.keys(s)) {
-    if (!known.has(k) && !IGNORED_SETTINGS.has(k)) p.line(`${label(k)}: unknown setting; accepted: ${[...known].join(', ')}`);
+    if (!KNOWN_SETTINGS.has(k) && !IGNORED_SETTINGS.has(k)) {
+      p.line(`${label(k)}: unknown setting; accepted: ${[...KNOWN_SETTINGS].join(', ')}`);
+    }
   }
 }
 

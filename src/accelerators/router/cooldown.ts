@@ -21,7 +21,9 @@ export function cooldownSeconds(d: Deployment, e: ErrorInfo, settings: RouterSet
 /** LiteLLM's _is_cooldown_required. */
 export function cooldownRequired(e: ErrorInfo): boolean {
   if (e.kind === 'connection') return false;
-  if (e.status >= 400 && e.status < 500) return e.status === 429 || e.status === 401 || e.status === 408 || e.status === 404;
+  if (e.status >= 400 && e.status < 500) {
+    return e.status === 429 || e.status === 401 || e.status === 408 || e.status === 404;
+  }
   return true;
 }
 

@@ -16,7 +16,8 @@ export class NoDeploymentsAvailableError extends Error {
   constructor(model: string, cooldownTime: number, cooldownList: string[], preCallChecks: boolean, allCooled: boolean) {
     const reason = allCooled ? ' All deployments for selected model are in cooldown.' : '';
     super(`No deployments available for selected model, Try again in ${cooldownTime} seconds.${reason} Passed `
-      + `model=${model}. pre-call-checks=${preCallChecks ? 'True' : 'False'}, cooldown_list=${JSON.stringify(cooldownList)}`);
+      + `model=${model}. pre-call-checks=${preCallChecks ? 'True' : 'False'}, `
+      + `cooldown_list=${JSON.stringify(cooldownList)}`);
     this.name = 'NoDeploymentsAvailableError';
     this.cooldownTime = cooldownTime;
     this.modelGroup = model;
@@ -83,11 +84,14 @@ export function retryAfterOf(headers: HeaderBag | undefined, now = Date.now()): 
   return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
-const CONTEXT_WINDOW = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|reduce the length/i;
+const CONTEXT_WINDOW = new RegExp(['context[_ ]length', 'context window', 'maximum context', 'too many tokens',
+  'prompt is too long', 'input is too long', 'reduce the length'].join('|'), 'i');
 const CONTENT_POLICY = /content[_ ]?policy|content_filter|content management policy|safety system/i;
 
+type Bag = Record<string, unknown> | undefined;
+
 function statusOf(err: Record<string, unknown>): number | undefined {
-  for (const v of [err.status, err.status_code, err.statusCode, (err.response as Record<string, unknown> | undefined)?.status]) {
+  for (const v of [err.status, err.status_code, err.statusCode, (err.response as Bag)?.status]) {
     if (typeof v === 'number' && Number.isInteger(v)) return v;
     if (typeof v === 'string' && /^\d{3}$/.test(v)) return Number(v);
   }
@@ -98,12 +102,13 @@ function statusOf(err: Record<string, unknown>): number | undefined {
 export function classify(e: unknown): ErrorInfo {
   const err = (e !== null && typeof e === 'object' ? e : {}) as Record<string, unknown>;
   const message = typeof err.message === 'string' ? err.message : String(e);
-  const code = typeof err.code === 'string' ? err.code : typeof (err.error as Record<string, unknown>)?.code === 'string'
-    ? String((err.error as Record<string, unknown>).code) : '';
-  const headers = (err.headers ?? (err.response as Record<string, unknown> | undefined)?.headers) as HeaderBag | undefined;
+  const inner = (err.error as Bag)?.code;
+  const code = typeof err.code === 'string' ? err.code : typeof inner === 'string' ? inner : '';
+  const headers = (err.headers ?? (err.response as Bag)?.headers) as HeaderBag | undefined;
   const retryAfter = retryAfterOf(headers);
   const status = statusOf(err);
-  const info = (s: number, kind: ErrorKind): ErrorInfo => (retryAfter === undefined ? { status: s, kind } : { status: s, kind, retryAfter });
+  const info = (s: number, kind: ErrorKind): ErrorInfo =>
+    (retryAfter === undefined ? { status: s, kind } : { status: s, kind, retryAfter });
   if (err.code === CODES.CONTEXT_WINDOW_EXCEEDED) return info(400, 'context_window');
   if (status === undefined) {
     // No HTTP answer at all: LiteLLM's APIConnectionError (500), or its Timeout (408).

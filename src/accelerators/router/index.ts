@@ -1,7 +1,8 @@
 // Public surface of the router accelerator (pure: knows nothing about litellm).
 export { RouterCore, type RouterCoreOptions, type RouterStats } from './router';
 export { CallerAbort, type CallFn } from './attempt';
-export { parseRouterConfig, checkModelList, checkRouterSettings, resolveEnv, type RawSections, type ParseOptions } from './config';
+export { parseRouterConfig, checkModelList, checkRouterSettings, resolveEnv, type RawSections,
+  type ParseOptions } from './config';
 export { Problems } from './config-values';
 export { deploymentId, pyFloat, pyJsonDumps, pyStr } from './deployment-id';
 export { DeploymentTable, toDeployment, type Target } from './deployments';

@@ -7,7 +7,8 @@
 //   R n tokens busy ttlMs busyTtlMs (id model window rpmMax tpmMax) x n
 //                                                takes the call on the first candidate under its rpmMax/tpmMax
 //                                                (-1: none) and not cooling down: { taken (1-based, 0: none),
-//                                                { 1 | 0 over | 2 cooled, rpm, tpm, busy, cooldown ms } per one checked;
+//                                                { 1 | 0 over | 2 cooled, rpm, tpm, busy, cooldown ms }
+//                                                per one checked;
 //                                                rpm/tpm/busy nil when neither read nor written }
 //   S n what window (id model) x n               the current numbers of n deployments
 // Keys are per deployment, each with a TTL; nothing is a whole-group blob rewritten by its last
@@ -80,7 +81,8 @@ while i <= #ARGV do
     local taken = 0
     local rows = {}
     for j = 1, n do
-      local id, model, window, rmax, tmax = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+      local id, model, window = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+      local rmax, tmax = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
       i = i + 5
       if taken == 0 then
         local rk, tk, bk = ukey(id, model, window, 'rpm'), ukey(id, model, window, 'tpm'), p .. 'b:' .. id
@@ -114,7 +116,8 @@ while i <= #ARGV do
     out[#out + 1] = { taken, rows }
   elseif op == 'S' then
     local n, what, window = tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
-    local wc, wb, wu, wl = string.find(what, 'c'), string.find(what, 'b'), string.find(what, 'u'), string.find(what, 'l')
+    local wc, wb = string.find(what, 'c'), string.find(what, 'b')
+    local wu, wl = string.find(what, 'u'), string.find(what, 'l')
     local rows = {}
     i = i + 4
     for j = 1, n do

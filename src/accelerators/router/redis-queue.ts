@@ -121,7 +121,8 @@ export class RedisQueue {
   #payload(c: Cool): string {
     if (!this.compat) return `${c.seconds}|${c.status}`;
     // LiteLLM's CooldownCacheValue: it reads an entry as active while timestamp + cooldown_time > now.
-    return JSON.stringify({ exception_received: '', status_code: String(c.status), timestamp: c.at / 1000, cooldown_time: c.seconds });
+    return JSON.stringify({ exception_received: '', status_code: String(c.status), timestamp: c.at / 1000,
+      cooldown_time: c.seconds });
   }
 
   /** Everything queued, as script operations; the queue is left empty. */

@@ -142,7 +142,8 @@ export class RedisState implements RouterState {
     this.#down = true;
     if (!this.#warned) {
       this.#warned = true;
-      this.#warn('router: Redis is unreachable; routing goes on with this process\'s own counts and catches up when Redis is back');
+      this.#warn('router: Redis is unreachable; routing goes on with this process\'s own counts '
+        + 'and catches up when Redis is back');
     }
   }
 
@@ -182,10 +183,12 @@ export class RedisState implements RouterState {
   reserve(g: GroupRuntime, candidates: readonly number[], r: Reservation, now: number): number | Promise<number> {
     const exact = r.limits || r.busy;
     if (!exact || (this.#down && now < this.#retryAt)) return this.#local(g, candidates, r);
-    const op: (string | number)[] = ['R', candidates.length, r.usage ? r.tokens : 0, r.busy ? '1' : '0', this.#usageTtl(), BUSY_TTL_MS];
+    const op: (string | number)[] = ['R', candidates.length, r.usage ? r.tokens : 0, r.busy ? '1' : '0',
+      this.#usageTtl(), BUSY_TTL_MS];
     for (const pos of candidates) {
       const d = g.deployments[pos];
-      op.push(d.id, d.model, g.window, r.limits && d.rpm !== undefined ? d.rpm : -1, r.limits && d.tpm !== undefined ? d.tpm : -1);
+      const rpm = r.limits && d.rpm !== undefined ? d.rpm : -1;
+      op.push(d.id, d.model, g.window, rpm, r.limits && d.tpm !== undefined ? d.tpm : -1);
     }
     const snap = this.#snapshotOp(g, now);
     return this.#send([...op, ...(snap ?? [])], now).then((res) => {
@@ -227,9 +230,9 @@ export class RedisState implements RouterState {
     const d = g.deployments[pos];
     if (r.usage && r.tokens !== 0) this.#queue.usage(d, g.window, 0, r.tokens);
     if (r.busy) this.#queue.busy(d.id, -1);
-    const args = g.settings.routing_strategy_args;
-    if (r.latency !== undefined) this.#queue.sample('l', d.id, r.latency, now, args.max_latency_list_size, args.ttl * 1000);
-    if (r.ttft !== undefined) this.#queue.sample('f', d.id, r.ttft, now, args.max_latency_list_size, args.ttl * 1000);
+    const { max_latency_list_size: size, ttl } = g.settings.routing_strategy_args;
+    if (r.latency !== undefined) this.#queue.sample('l', d.id, r.latency, now, size, ttl * 1000);
+    if (r.ttft !== undefined) this.#queue.sample('f', d.id, r.ttft, now, size, ttl * 1000);
     this.#scheduleFlush();
   }
 
@@ -296,7 +299,8 @@ export class RedisState implements RouterState {
         for (const [kind, list] of [['l', lat], ['f', ttft]] as const) {
           const got = samples(list);
           const pend = this.#queue.pendingSamples(kind, d.id);
-          g.setLatency(pos, kind === 'l' ? 'latency' : 'ttft', [...got.values, ...pend.values], [...got.times, ...pend.times], now);
+          g.setLatency(pos, kind === 'l' ? 'latency' : 'ttft', [...got.values, ...pend.values],
+            [...got.times, ...pend.times], now);
         }
       }
     });

@@ -43,7 +43,8 @@ function list(where: string, v: unknown): FallbackList | undefined {
 }
 
 /** The request without the router's controls, and the controls (checked). */
-export function splitControls(request: Record<string, unknown>): { params: Record<string, unknown>; controls: Controls } {
+export function splitControls(request: Record<string, unknown>):
+  { params: Record<string, unknown>; controls: Controls } {
   const params: Record<string, unknown> = {};
   for (const k of Object.keys(request)) if (!CONTROL_KEYS.has(k)) params[k] = request[k];
   const w = (k: string): string => `router: ${k}`;
@@ -114,7 +115,9 @@ const SECRET = /api_key|secret|password|credential|session_token|ad_token|access
 export function maskedParams(p: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(p)) {
-    if (SECRET.test(k) && v !== null && v !== undefined) out[k] = `${typeof v === 'string' ? v.slice(0, 2) : ''}**********`;
+    if (SECRET.test(k) && v !== null && v !== undefined) {
+      out[k] = `${typeof v === 'string' ? v.slice(0, 2) : ''}**********`;
+    }
     else if (k === 'api_base') out[k] = safeBase(v) ?? v;
     else out[k] = v;
   }

@@ -53,7 +53,9 @@ export class RouterCore {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #env: Env;
-  readonly #stats: RouterStats = { calls: 0, successes: 0, failures: 0, retries: 0, fallbacks: 0, cooldowns: 0, deployments: {} };
+  readonly #stats: RouterStats = {
+    calls: 0, successes: 0, failures: 0, retries: 0, fallbacks: 0, cooldowns: 0, deployments: {},
+  };
 
   constructor(o: RouterCoreOptions) {
     this.settings = o.config.settings;
@@ -150,7 +152,8 @@ export class RouterCore {
       const hp: HiddenParams = hiddenParams(ctx.served, ctx.servedGroup ?? model, ctx.retries,
         controls.num_retries ?? this.settings.num_retries, ctx.fallbacks);
       try {
-        Object.defineProperty(result, '_hidden_params', { value: hp, enumerable: false, configurable: true, writable: true });
+        Object.defineProperty(result, '_hidden_params',
+          { value: hp, enumerable: false, configurable: true, writable: true });
       } catch {
         // a frozen answer keeps its shape
       }
@@ -171,7 +174,10 @@ export class RouterCore {
         // LiteLLM's order fallback: the group's next `order` levels before other groups.
         const g = this.#group(target.group, target.deployments);
         const orders = [...new Set(target.deployments.map((d) => d.order ?? 0))].sort((a, b) => a - b);
-        for (const o of orders) if (ctx.lastOrder !== undefined && o > ctx.lastOrder && g.levels > 1) chain.push({ name: hop.name, minOrder: o });
+        for (const o of orders) {
+          const next = ctx.lastOrder !== undefined && o > ctx.lastOrder && g.levels > 1;
+          if (next) chain.push({ name: hop.name, minOrder: o });
+        }
       }
       const group = target?.group ?? hop.name;
       for (const name of fallbacksAfter(e, group, lists)) chain.push({ name });
@@ -214,8 +220,10 @@ export class RouterCore {
       if (first instanceof CallerAbort) throw first;
       let num = controls.num_retries ?? ctx.served?.numRetries ?? this.settings.num_retries;
       const e = classify(first);
-      const counts = (): { healthy: number; all: number } =>
-        (target.pinned ? { healthy: g.isCooled(g.positionsOf(target.pinned.id)[0]) ? 0 : 1, all: 1 } : { healthy: g.healthy(), all: g.n });
+      const pinned = target.pinned;
+      const counts = (): { healthy: number; all: number } => (pinned
+        ? { healthy: g.isCooled(g.positionsOf(pinned.id)[0]) ? 0 : 1, all: 1 }
+        : { healthy: g.healthy(), all: g.n });
       const facts = (info: ReturnType<typeof classify>) => ({
         e: info, ...counts(), hasContextWindowFallbacks: this.#lists(controls).context_window_fallbacks.length > 0,
         hasContentPolicyFallbacks: this.#lists(controls).content_policy_fallbacks.length > 0,
@@ -239,7 +247,8 @@ export class RouterCore {
           if (policy === undefined && !shouldRetry(facts(classify(err)))) throw err;
           if (a < num - 1) {
             c = counts();
-            await sleep(retryDelay(e, num - a - 1, num, c.healthy, c.all, this.settings, this.#random) * 1000, ctx.signal);
+            const s = retryDelay(e, num - a - 1, num, c.healthy, c.all, this.settings, this.#random);
+            await sleep(s * 1000, ctx.signal);
           }
         }
       }
@@ -252,7 +261,8 @@ export class RouterCore {
   }
 
   #unknown(model: string): Error {
-    const err = new NoDeploymentsAvailableError(model, this.settings.cooldown_time, [], this.settings.enable_pre_call_checks, false);
+    const s = this.settings;
+    const err = new NoDeploymentsAvailableError(model, s.cooldown_time, [], s.enable_pre_call_checks, false);
     Object.assign(err, { status: 400, statusCode: 400 });
     err.message = `You passed in model=${model}. There are no healthy deployments for this model`;
     return err;

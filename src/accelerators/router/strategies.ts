@@ -36,7 +36,8 @@ class ShuffleIndex implements StrategyIndex {
   readonly #trees: WeightTree[];
   readonly #base: number[][];
 
-  constructor(private readonly m: Metrics, private readonly members: readonly number[], private readonly rnd: () => number) {
+  constructor(private readonly m: Metrics, private readonly members: readonly number[],
+    private readonly rnd: () => number) {
     const n = members.length;
     this.#trees = [new WeightTree(n), new WeightTree(n), new WeightTree(n), new WeightTree(n)];
     this.#base = members.map((pos) => {
@@ -64,7 +65,8 @@ class ShuffleIndex implements StrategyIndex {
 abstract class LeastIndex implements StrategyIndex {
   protected readonly tree: MinTree;
 
-  constructor(protected readonly m: Metrics, protected readonly members: readonly number[], protected readonly rnd: () => number) {
+  constructor(protected readonly m: Metrics, protected readonly members: readonly number[],
+    protected readonly rnd: () => number) {
     this.tree = new MinTree(members.length);
   }
 
@@ -127,8 +129,8 @@ class LatencyIndex implements StrategyIndex {
   readonly #buffer: number;
   readonly #scratch: number[] = [];
 
-  constructor(private readonly m: Metrics, private readonly members: readonly number[], private readonly rnd: () => number,
-    args: RoutingStrategyArgs) {
+  constructor(private readonly m: Metrics, private readonly members: readonly number[],
+    private readonly rnd: () => number, args: RoutingStrategyArgs) {
     this.#plain = new MinTree(members.length);
     this.#stream = new MinTree(members.length);
     this.#buffer = args.lowest_latency_buffer;

@@ -35,7 +35,8 @@ function finish(t: Tally, error?: unknown): void {
 const dropped = new FinalizationRegistry<Tally>((t) => finish(t));
 
 export function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  return v !== null && typeof v === 'object'
+    && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 }
 
 export function trackStream(stream: AsyncIterable<unknown>, started: number, now: () => number, collect: boolean,
