@@ -25,7 +25,13 @@ export function isSdkDefaultFetch(f: unknown): boolean {
 function onlySdkKeys(init: unknown): boolean {
   if (init == null) return true;
   if (typeof init !== 'object') return false;
-  for (const k in init) if (!SDK_KEYS.has(k)) return false;
+  for (const k in init) {
+    if (SDK_KEYS.has(k)) continue;
+    // AzureOpenAI sends redirect: 'manual' itself; the pooled path gives the 3xx as Node's fetch does.
+    const v = (init as Record<string, unknown>)[k];
+    if (k === 'redirect' && (v === 'manual' || v === 'follow')) continue;
+    return false;
+  }
   return true;
 }
 

@@ -27,7 +27,7 @@ export interface PooledFetchOptions {
   registry: DispatcherRegistry;
   /**
    * Used for what the fast path does not cover (Request objects, streamed or multipart bodies,
-   * `redirect: 'manual' | 'error'`, URLs with credentials): the caller's own transport, so behaviour
+   * `redirect: 'error'`, URLs with credentials): the caller's own transport, so behaviour
    * there is exactly the original. Never for a request the fast path already sent.
    */
   fallback: FetchLike;
@@ -119,7 +119,7 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     return web ? toWebResponse(parts) : new FastResponse(parts);
   }
 
-  function send(hop: Hop, count: number, signal: Signal): Promise<unknown> {
+  function send(hop: Hop, count: number, signal: Signal, manual = false): Promise<unknown> {
     const { origin, path, href } = hop.target;
     if (flavour.badPorts.size > 0 && flavour.badPorts.has(portOf(origin))) {
       return Promise.reject(flavour.request(new Error('bad port'), href));
@@ -134,7 +134,8 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
       .then(
         (res) => {
           const location = REDIRECT_STATUSES.has(res.statusCode) ? header(res.headers.location) : undefined;
-          if (location === undefined) return settle(res, hop, count, signal);
+          // redirect: 'manual' gives the 3xx itself, as Node's fetch does (no opaque redirect server-side).
+          if (location === undefined || manual) return settle(res, hop, count, signal);
           // Drained, not destroyed: the socket stays in the pool for the next hop.
           res.body.dump().catch(noop);
           const next = nextHop(hop, res.statusCode, location, count);
@@ -155,7 +156,8 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     else return fallback(input, init);
 
     const body = init?.body;
-    if (!isFastBody(body) || (init?.redirect !== undefined && init.redirect !== 'follow')) return fallback(input, init);
+    const redirect = init?.redirect;
+    if (!isFastBody(body) || (redirect !== undefined && redirect !== 'follow' && redirect !== 'manual')) return fallback(input, init);
     const target = splitUrl(raw);
     if (target === undefined) return fallback(input, init);
 
@@ -163,6 +165,6 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     if (signal?.aborted) return Promise.reject(flavour.abort(signal));
     const method = typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET';
     const hop: Hop = { target, method, headers: toHeaderObject(init?.headers), body };
-    return send(hop, 0, signal);
+    return send(hop, 0, signal, redirect === 'manual');
   };
 }
