@@ -132,6 +132,16 @@ export function stateFor(config: RouterConfig, cfg: Config, layout?: 'fast-litel
   return new RedisState({ url, keyLayout, keyPrefix: prefix ?? cfg.router?.keyPrefix, warn: warnOnce });
 }
 
+/** The process router's state: Redis as configured, or memory with a warning when that cannot be had. */
+function processState(config: RouterConfig, cfg: Config): RouterState | undefined {
+  try {
+    return stateFor(config, cfg);
+  } catch (err) {
+    warnOnce(`${(err as Error).message}; the router keeps its state in this process`);
+    return undefined;
+  }
+}
+
 export function coreFor(config: RouterConfig, state: RouterState | undefined): RouterCore {
   return new RouterCore({
     config,
@@ -172,7 +182,7 @@ export function processRouter(): RouterCore | undefined {
   let core: RouterCore | undefined;
   if (Array.isArray(raw.model_list) && raw.model_list.length > 0) {
     const config = parseRouterConfig(raw, { env: process.env });
-    core = coreFor(config, stateFor(config, cfg));
+    core = coreFor(config, processState(config, cfg));
   }
   built = { litellm: cfg.litellm, core };
   return core;

@@ -190,14 +190,12 @@ describe('usage-based-routing-v2', () => {
 
 describe('least-busy and cost-based-routing', () => {
   it('least-busy: the deployment with fewest calls in flight', async () => {
-    const release: (() => void)[] = [];
     const { core } = fakeRouter(two(), { settings: { routing_strategy: 'least-busy' } });
     const g = core.groupRuntime('gpt-3.5-turbo')!;
     g.addBusy(0, 2);
     expect(core.pick('gpt-3.5-turbo').id).toBe('5678');
     g.addBusy(1, 3);
     expect(core.pick('gpt-3.5-turbo').id).toBe('1234');
-    release.forEach((r) => r());
   });
 
   it('cost-based-routing: the lowest input + output cost, skipping one over its rpm', () => {

@@ -1,6 +1,7 @@
 import { ROUTER_DEFAULTS } from './defaults';
 import { TimeHeap } from './heap';
 import { SampleWindow } from './latency-window';
+import { Outcomes } from './outcomes';
 import { createIndex, usesLimits, type Metrics, type StrategyIndex } from './strategies';
 import type { Deployment, RouterSettings } from './types';
 
@@ -57,12 +58,7 @@ export class GroupRuntime implements Metrics {
   readonly #maxParallel: (number | undefined)[];
   #window = -1;
   #latencyExpiry = Infinity;
-  readonly #succ: Int32Array;
-  readonly #succStart: Float64Array;
-  readonly #fail: Int32Array;
-  readonly #failStart: Float64Array;
-  readonly #recent: Int32Array;
-  readonly #recentStart: Float64Array;
+  readonly #outcomes: Outcomes;
   /** Seconds of the last cooldown of each deployment (LiteLLM's "try again in" uses the shortest). */
   readonly cooldownSeconds: Float64Array;
 
@@ -84,12 +80,7 @@ export class GroupRuntime implements Metrics {
     const size = settings.routing_strategy_args.max_latency_list_size;
     this.#lat = deployments.map(() => new SampleWindow(size));
     this.#ttft = deployments.map(() => new SampleWindow(size));
-    this.#succ = new Int32Array(n);
-    this.#succStart = new Float64Array(n);
-    this.#fail = new Int32Array(n);
-    this.#failStart = new Float64Array(n);
-    this.#recent = new Int32Array(n);
-    this.#recentStart = new Float64Array(n);
+    this.#outcomes = new Outcomes(n);
     this.#limits = usesLimits(settings.routing_strategy);
     this.#ttlMs = settings.routing_strategy_args.ttl * 1000;
     this.#maxParallel = deployments.map((d) => d.maxParallelRequests ?? settings.default_max_parallel_requests);
@@ -299,29 +290,14 @@ export class GroupRuntime implements Metrics {
     this.refresh(pos);
   }
 
-  /** LiteLLM's per-minute success and failure counts (local, a fixed 60 s from the first of each). */
+  /** LiteLLM's per-minute success and failure counts (local), this outcome included. */
   countOutcome(pos: number, ok: boolean, now: number): { successes: number; fails: number } {
-    const windowMs = ROUTER_DEFAULTS.failureWindow * 1000;
-    if (now - this.#succStart[pos] >= windowMs) {
-      this.#succ[pos] = 0;
-      this.#succStart[pos] = now;
-    }
-    if (now - this.#failStart[pos] >= windowMs) {
-      this.#fail[pos] = 0;
-      this.#failStart[pos] = now;
-    }
-    if (ok) this.#succ[pos]++;
-    else this.#fail[pos]++;
-    return { successes: this.#succ[pos], fails: this.#fail[pos] };
+    return this.#outcomes.count(pos, ok, now);
   }
 
-  /** Failures within `seconds` of the first one (LiteLLM's allowed_fails counter), this one included. */
+  /** Failures within `seconds` of the first one (allowed_fails counting), this one included. */
   recentFails(pos: number, now: number, seconds: number): number {
-    if (now - this.#recentStart[pos] >= seconds * 1000) {
-      this.#recent[pos] = 0;
-      this.#recentStart[pos] = now;
-    }
-    return ++this.#recent[pos];
+    return this.#outcomes.recentFails(pos, now, seconds);
   }
 
   /** Seconds of the shortest cooldown among the group's cooled deployments (0: none cooled). */
