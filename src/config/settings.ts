@@ -135,7 +135,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   row({
     path: 'esmHook', env: 'FAST_LITELLM_ESM_HOOK', parser: oneOf(['auto', 'on', 'off']), default: 'auto',
     section: 'general',
-    help: 'hook ESM imports too (import-in-the-middle); `auto`: when started with `--import`',
+    help: 'patch the openai SDK\'s ESM build too (a module load hook); `auto`: when started with `--import`',
   }),
   ...FEATURES.map((f) => row({
     path: `features.${f}`, env: FEATURE_ENV[f], parser: featureMode, section: 'features', help: FEATURE_HELP[f],

@@ -66,7 +66,7 @@ export interface Config {
   features: Record<FeatureName, FeatureMode>;
   errorThreshold: number;
   logLevel: 'silent' | 'warn' | 'info' | 'debug';
-  /** Register the import-in-the-middle ESM hook: auto = only when entered through --import. */
+  /** Register the ESM load hook (openai's ESM build): auto = only when entered through --import. */
   esmHook: 'auto' | 'on' | 'off';
   tokens: { cacheBytes: number; workers: number; workerThreshold: number };
   pool: { maxConnections: number; keepAliveTimeoutMs: number };

@@ -112,7 +112,7 @@ export function restore(a: Applied, why: 'off' | 'removed'): void {
   }
 }
 
-/** Sets a property of module exports, an exported object or an import-in-the-middle namespace. */
+/** Sets a property of module exports or of an exported object. */
 function setProperty(target: Record<string, unknown>, key: string, value: unknown, desc: PropertyDescriptor | undefined): boolean {
   try {
     if (desc === undefined || desc.writable || desc.set) {
