@@ -58,6 +58,24 @@ describe('fallbacks', () => {
     await expect(none.core.route('completion', { model: 'small', messages: long })).rejects.toBeInstanceOf(ContextWindowExceededError);
   });
 
+  // Ported from LiteLLM's tests/local_testing/test_router.py (MIT), expectations kept.
+  it('test_router_context_window_check_pre_call_check_in_group_custom_model_info: max_input_tokens 100 vs 0', async () => {
+    const r = fakeRouter([
+      { model_name: 'gpt-3.5-turbo', litellm_params: { model: 'azure/chatgpt-v-2' }, model_info: { max_input_tokens: 100 } },
+      { model_name: 'gpt-3.5-turbo', litellm_params: { model: 'gpt-3.5-turbo-1106' }, model_info: { max_input_tokens: 0 } },
+    ], { settings: { enable_pre_call_checks: true, num_retries: 0 } });
+    for (let i = 0; i < 10; i++) {
+      const res = (await r.core.route('completion', { model: 'gpt-3.5-turbo', messages: [{ role: 'user', content: 'Who was Alexander?' }] })) as { model: string };
+      expect(res.model).toBe('azure/chatgpt-v-2');
+    }
+  });
+
+  it('test_router_rpm_pre_call_check: with pre-call checks an rpm of 0 leaves no deployment', () => {
+    const r = fakeRouter([{ model_name: 'fake-openai-endpoint', litellm_params: { model: 'openai/my-fake-model', rpm: 0 } }],
+      { settings: { enable_pre_call_checks: true, num_retries: 0 } });
+    expect(() => r.core.pick('fake-openai-endpoint', { messages })).toThrow(/No deployments available/);
+  });
+
   it("a provider's context-window error goes to context_window_fallbacks, not retried", async () => {
     const r = fakeRouter(groups('a', 'big'), { settings: { context_window_fallbacks: [{ a: ['big'] }], fallbacks: [{ a: ['nope'] }] },
       answer: (d, p) => (d.modelName === 'a' ? providerError(400, "This model's maximum context length is 4097 tokens") : { model: p.model }) });

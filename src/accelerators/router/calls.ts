@@ -54,7 +54,7 @@ function tokensOf(env: Env, ctx: CallContext): number {
 function needsTokens(g: GroupRuntime, env: Env): boolean {
   const s = env.settings;
   if (s.routing_strategy === 'usage-based-routing-v2') return true;
-  return (usesLimits(s.routing_strategy) && g.hasTpm) || (s.enable_pre_call_checks && g.hasMaxInput);
+  return (usesLimits(s) && g.hasTpm) || (s.enable_pre_call_checks && g.hasMaxInput);
 }
 
 export function noDeployments(g: GroupRuntime, env: Env, model: string): NoDeploymentsAvailableError {
@@ -80,7 +80,7 @@ export function choose(g: GroupRuntime, target: Target, env: Env, ctx: CallConte
   }
   const s = env.settings;
   const tokens = needsTokens(g, env) ? tokensOf(env, ctx) : 0;
-  const limits = usesLimits(s.routing_strategy) && g.hasTpm;
+  const limits = usesLimits(s) && g.hasTpm;
   const windows = s.enable_pre_call_checks && g.hasMaxInput;
   if (!limits && !windows && ctx.failed.size === 0 && avoid === undefined) {
     // Nothing to test per call: the strategy's own pick.
@@ -185,7 +185,7 @@ const CANDIDATES = 4;
 async function reserve(g: GroupRuntime, target: Target, env: Env, ctx: CallContext, minOrder?: number):
   Promise<{ pos: number; booking: Booking }> {
   const s = env.settings;
-  const limited = usesLimits(s.routing_strategy) && !target.pinned && g.hasLimits;
+  const limited = usesLimits(s) && !target.pinned && g.hasLimits;
   const usage = s.routing_strategy === 'usage-based-routing-v2' || limited;
   const tokens = usage ? tokensOf(env, ctx) : 0;
   const busy = s.routing_strategy === 'least-busy';

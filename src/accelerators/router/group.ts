@@ -81,7 +81,7 @@ export class GroupRuntime implements Metrics {
     this.#lat = deployments.map(() => new SampleWindow(size));
     this.#ttft = deployments.map(() => new SampleWindow(size));
     this.#outcomes = new Outcomes(n);
-    this.#limits = usesLimits(settings.routing_strategy);
+    this.#limits = usesLimits(settings);
     this.#ttlMs = settings.routing_strategy_args.ttl * 1000;
     this.#maxParallel = deployments.map((d) => d.maxParallelRequests ?? settings.default_max_parallel_requests);
     const orders = [...new Set(deployments.map((d) => d.order ?? 0))].sort((a, b) => a - b);

@@ -245,14 +245,14 @@ export class RedisState implements RouterState {
 
   #exact(g: GroupRuntime): boolean {
     const s = g.settings.routing_strategy;
-    return s === 'least-busy' || (usesLimits(s) && g.hasLimits);
+    return s === 'least-busy' || (usesLimits(g.settings) && g.hasLimits);
   }
 
   #what(g: GroupRuntime): string {
     const s = g.settings.routing_strategy;
     let w = 'c';
     if (s === 'least-busy') w += 'b';
-    if (s === 'usage-based-routing-v2' || (usesLimits(s) && g.hasLimits)) w += 'u';
+    if (s === 'usage-based-routing-v2' || (usesLimits(g.settings) && g.hasLimits)) w += 'u';
     if (s === 'latency-based-routing') w += 'l';
     return w;
   }

@@ -23,9 +23,14 @@ export interface StrategyIndex {
   picked(lp: number): void;
 }
 
-/** Whether the strategy skips deployments over their rpm/tpm (LiteLLM's usage, latency and cost do). */
-export function usesLimits(s: StrategyName): boolean {
-  return s === 'usage-based-routing-v2' || s === 'latency-based-routing' || s === 'cost-based-routing';
+/**
+ * Whether picks skip deployments over their rpm/tpm: LiteLLM's usage, latency and cost strategies
+ * do, and its pre-call checks do for any strategy.
+ */
+export function usesLimits(s: { routing_strategy: StrategyName; enable_pre_call_checks: boolean }): boolean {
+  const r = s.routing_strategy;
+  return r === 'usage-based-routing-v2' || r === 'latency-based-routing' || r === 'cost-based-routing'
+    || s.enable_pre_call_checks;
 }
 
 /**
