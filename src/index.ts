@@ -9,4 +9,4 @@ export { countTokens, tokenCounter, countTokensBatch, countTokensAsync, encoding
 export { RateLimiter, MemoryStore, RedisStore, RateLimitError, type RateLimiterOptions, type CheckResult } from './accelerators/ratelimit';
 export { getPoolStats } from './shims/pooling';
 export { startMockServer, type MockServer, type StartMockServerOptions } from './mock';
-export { Router, NoDeploymentsAvailableError, type RouterOptions, type CallOptions } from './router';
+export { Router, NoDeploymentsAvailableError, getRouterStats, type RouterOptions, type CallOptions } from './router';

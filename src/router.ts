@@ -4,7 +4,7 @@ import {
   maskedEntry, parseRouterConfig, type DeploymentConfig, type RouterCore, type RouterStats, type StrategyName,
 } from './accelerators/router';
 import { checkModelList, Problems } from './accelerators/router/config';
-import { coreFor, stateFor } from './shims/router';
+import { coreFor, processRouterStats, stateFor } from './shims/router';
 
 export { NoDeploymentsAvailableError, ContextWindowExceededError, DeploymentTimeoutError } from './accelerators/router';
 
@@ -86,6 +86,15 @@ function build(options: RouterOptions): { core: RouterCore } {
     if (err instanceof ConfigError) throw new InvalidArgumentError(err.message);
     throw err;
   }
+}
+
+/**
+ * Calls, failures, retries, fallbacks and cooldowns per deployment id of the router the config
+ * file's model_list set up (the one litellm's completion() routes through); undefined before it
+ * routed a call.
+ */
+export function getRouterStats(): RouterStats | undefined {
+  return processRouterStats();
 }
 
 export class Router {

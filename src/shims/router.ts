@@ -188,6 +188,11 @@ export function processRouter(): RouterCore | undefined {
   return core;
 }
 
+/** The process router's counts (undefined until a routed call built it). */
+export function processRouterStats(): ReturnType<RouterCore['stats']> | undefined {
+  return built?.core?.stats();
+}
+
 export async function closeRouter(): Promise<void> {
   const b = built;
   built = undefined;

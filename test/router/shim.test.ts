@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, setConfig } from '../../src/config';
-import { applyAcceleration, getPatchStatus, removeAcceleration, startMockServer, type MockServer } from '../../src/index';
+import { applyAcceleration, getPatchStatus, getRouterStats, removeAcceleration, startMockServer, type MockServer }
+  from '../../src/index';
 
 const require = createRequire(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'fl-router-shim-'));
@@ -36,6 +37,7 @@ describe('no model_list: plain litellm', () => {
     applyAcceleration();
     expect(completionModule().completion).toBe(originals.completion);
     expect(embeddingModule().embedding).toBe(originals.embedding);
+    expect(litellm.completion).toBe(originals.index);
     const rows = getPatchStatus().rows.filter((r) => r.feature === 'router');
     expect(rows.map((r) => [r.id, r.state])).toEqual([['litellm.completion.router', 'off'], ['litellm.embedding.router', 'off']]);
     const r = (await litellm.completion({ model: 'gpt-3.5-turbo', baseUrl: `${plain.url}/v1`, apiKey: 'sk-x', messages })) as object;
@@ -70,6 +72,7 @@ describe('with a model_list in FAST_LITELLM_CONFIG', () => {
     const spread = [a.stats().requests - before[0], b.stats().requests - before[1]];
     expect(spread[0] + spread[1]).toBe(40);
     expect(Math.min(...spread)).toBeGreaterThan(5);
+    expect(getRouterStats()).toMatchObject({ calls: 40, successes: 40 });
     const e = (await litellm.embedding({ model: 'embed', input: 'hello' })) as { data: unknown[] };
     expect(e.data).toHaveLength(1);
     // Not a configured name: litellm's own path, unchanged.
