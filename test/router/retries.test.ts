@@ -107,11 +107,12 @@ describe('backoff and retry rules', () => {
     const list = ['a', 'b', 'c'].map((x) => ({ model_name: 'g', litellm_params: { model: x } }));
     const r = fakeRouter(list, { answer: (d, p) => (d.model === 'a' ? providerError(503) : { model: p.model }) });
     for (let i = 0; i < 30; i++) {
-      const t0 = Date.now();
       const res = (await r.core.route('completion', { model: 'g', messages })) as { _hidden_params: { attempted_retries: number } };
-      expect(Date.now() - t0).toBeLessThan(400);
       expect(res._hidden_params.attempted_retries).toBeLessThanOrEqual(1);
     }
+    // No wait before those retries: a healthy sibling takes them at once.
+    const e = classify(providerError(503));
+    expect(retryDelay(e, 2, 2, 2, 3, defaultSettings(), Math.random)).toBe(0);
     const calls = r.calls.map((d) => d.model);
     for (let i = 1; i < calls.length; i++) if (calls[i - 1] === 'a') expect(calls[i]).not.toBe('a');
   });
