@@ -75,7 +75,9 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 export function lowestLatency(h: Dep[], dict: LatencyMap, minute: string, inputTokens: number, buffer: number,
   random: () => number): Dep | undefined {
   const all = dict;
-  for (const d of h) if (!(d.model_info.id in all)) all[d.model_info.id] = { latency: [0], [minute]: { tpm: 0, rpm: 0 } };
+  for (const d of h) {
+    if (!(d.model_info.id in all)) all[d.model_info.id] = { latency: [0], [minute]: { tpm: 0, rpm: 0 } };
+  }
   // random.sample(list(_items), len(_items)): a shuffled copy.
   const items = Object.entries(all);
   for (let i = items.length - 1; i > 0; i--) {
@@ -104,7 +106,7 @@ export function lowestLatency(h: Dep[], dict: LatencyMap, minute: string, inputT
   return valid[Math.floor(random() * valid.length)][0];
 }
 
-/** lowest_tpm_rpm_v2.py _common_checks_available_deployment (keys `{id}:tpm:{minute}`, rpm looked up as LiteLLM does). */
+/** lowest_tpm_rpm_v2.py _common_checks_available_deployment (`{id}:tpm:{minute}` keys; its rpm lookup kept). */
 export function lowestTpm(h: Dep[], tpmKeys: string[], tpmValues: (number | null)[], rpmKeys: string[],
   rpmValues: (number | null)[], minute: string, inputTokens: number, random: () => number): Dep | undefined {
   const tpmDict: Record<string, number | null> = {};
@@ -147,7 +149,8 @@ export function lowestCost(h: Dep[], dict: Record<string, Record<string, { tpm: 
     if (dep === undefined) continue;
     const tpm = num(dep.tpm) ?? num(dep.litellm_params.tpm) ?? num(dep.model_info.tpm) ?? Infinity;
     const rpm = num(dep.rpm) ?? num(dep.litellm_params.rpm) ?? num(dep.model_info.rpm) ?? Infinity;
-    const cost = (num(dep.litellm_params.input_cost_per_token) ?? 5) + (num(dep.litellm_params.output_cost_per_token) ?? 5);
+    const lp = dep.litellm_params;
+    const cost = (num(lp.input_cost_per_token) ?? 5) + (num(lp.output_cost_per_token) ?? 5);
     const usage = map[minute] ?? { tpm: 0, rpm: 0 };
     if (usage.tpm + inputTokens > tpm || usage.rpm + 1 > rpm) continue;
     potential.push([dep, cost]);

@@ -63,11 +63,14 @@ const MINUTE = '12-00';
 function setup(strategy: StrategyName, n: number, random: () => number) {
   const deps: L.Dep[] = Array.from({ length: n }, (_, i) => ({
     model_name: 'g',
-    litellm_params: { model: `m${i}`, weight: 1 + (i % 5), input_cost_per_token: 1e-6 * (1 + ((i * 7) % n)), output_cost_per_token: 1e-6 },
+    litellm_params: {
+      model: `m${i}`, weight: 1 + (i % 5),
+      input_cost_per_token: 1e-6 * (1 + ((i * 7) % n)), output_cost_per_token: 1e-6,
+    },
     model_info: { id: `d${i}` },
   }));
-  const core = new RouterCore({ config: parseRouterConfig({ model_list: deps, router_settings: { routing_strategy: strategy } }),
-    calls: {}, random });
+  const config = parseRouterConfig({ model_list: deps, router_settings: { routing_strategy: strategy } });
+  const core = new RouterCore({ config, calls: {}, random });
   const g = core.groupRuntime('g')!;
   const now = Date.now();
   const best = Math.floor(n / 2);
@@ -93,13 +96,15 @@ function setup(strategy: StrategyName, n: number, random: () => number) {
     'simple-shuffle': (r) => L.simpleShuffle(L.healthy(deps, []), r),
     'least-busy': (r) => L.leastBusy(L.healthy(deps, []), busy, r),
     'latency-based-routing': (r) => L.lowestLatency(L.healthy(deps, []), latencyMap, MINUTE, 0, 0, r),
-    'usage-based-routing-v2': (r) => L.lowestTpm(L.healthy(deps, []), tpmKeys, tpmValues, rpmKeys, rpmValues, MINUTE, 0, r),
+    'usage-based-routing-v2': (r) =>
+      L.lowestTpm(L.healthy(deps, []), tpmKeys, tpmValues, rpmKeys, rpmValues, MINUTE, 0, r),
     'cost-based-routing': () => L.lowestCost(L.healthy(deps, []), costMap, MINUTE, 0),
   };
   return { core, port: ports[strategy] };
 }
 
-const STRATEGY_LIST: StrategyName[] = ['simple-shuffle', 'least-busy', 'usage-based-routing-v2', 'latency-based-routing', 'cost-based-routing'];
+const STRATEGY_LIST: StrategyName[] = ['simple-shuffle', 'least-busy', 'usage-based-routing-v2',
+  'latency-based-routing', 'cost-based-routing'];
 
 const pickRow: BenchRow = {
   kind: 'custom',
@@ -128,7 +133,8 @@ const pickRow: BenchRow = {
         const base = await timeIt(() => s.port(random), budget);
         const acc = await timeIt(() => s.core.pick('g'), budget);
         results.push({ unit: 'ns', higherIsBetter: false, baseline: summarize(base), accelerated: summarize(acc),
-          label: `${strategy} n=${n}`, note: 'equal picks checked on 200 draws; per pick, token counting excluded on both sides' });
+          label: `${strategy} n=${n}`,
+          note: 'equal picks checked on 200 draws; per pick, token counting excluded on both sides' });
       }
     }
     return results;
@@ -140,7 +146,8 @@ const redisRow: BenchRow = {
   id: 'router.pick.redis',
   name: 'routed call decision, Redis',
   group: 'router',
-  baselineName: "LiteLLM's Redis pattern ported: MGET every deployment's usage, scan, INCR (usage); GET/SET the group blob (least-busy)",
+  baselineName: "LiteLLM's Redis pattern ported: MGET every deployment's usage, scan, INCR (usage); "
+    + 'GET/SET the group blob (least-busy)',
   acceleratedName: 'fast-litellm RouterCore + RedisState (one script call per routed call)',
   // Ours is a whole routed call (no-op deployment) and admits atomically (exact across processes);
   // LiteLLM's two commands are neither: at 10 deployments the one script call can cost more.
@@ -160,10 +167,13 @@ const redisRow: BenchRow = {
       for (const strategy of ['usage-based-routing-v2', 'least-busy'] as StrategyName[]) {
         for (const n of SIZES) {
           ctx.tick(`redis ${strategy} n=${n}`);
-          const deps = Array.from({ length: n }, (_, i) => ({ model_name: 'g', litellm_params: { model: `m${i}`, rpm: 1e9 }, model_info: { id: `r${n}-${i}` } }));
+          const deps = Array.from({ length: n }, (_, i) => ({
+            model_name: 'g', litellm_params: { model: `m${i}`, rpm: 1e9 }, model_info: { id: `r${n}-${i}` },
+          }));
           const state = new RedisState({ url: server.url, keyPrefix: `b${n}${strategy[0]}:` });
-          const core = new RouterCore({ config: parseRouterConfig({ model_list: deps, router_settings: { routing_strategy: strategy } }),
-            state, calls: { completion: async () => ({ usage: { total_tokens: 1 } }) } });
+          const config = parseRouterConfig({ model_list: deps, router_settings: { routing_strategy: strategy } });
+          const noop = async () => ({ usage: { total_tokens: 1 } });
+          const core = new RouterCore({ config, state, calls: { completion: noop } });
           const req = { model: 'g', messages: [{ role: 'user', content: 'x' }] };
           await core.route('completion', req);
           const tpmKeys = deps.map((d) => `${d.model_info.id}:tpm:${MINUTE}`);
@@ -180,7 +190,8 @@ const redisRow: BenchRow = {
             : async () => {
               const values: (string | null)[] = await client.mget(...tpmKeys, ...rpmKeys);
               const num = (v: string | null) => (v === null ? null : Number(v));
-              const d = L.lowestTpm(deps, tpmKeys, values.slice(0, n).map(num), rpmKeys, values.slice(n).map(num), MINUTE, 1, Math.random)!;
+              const tpm = values.slice(0, n).map(num);
+              const d = L.lowestTpm(deps, tpmKeys, tpm, rpmKeys, values.slice(n).map(num), MINUTE, 1, Math.random)!;
               await client.incr(`${d.model_info.id}:rpm:${MINUTE}`);
             };
           const budget = ctx.quick ? 150 : 500;
@@ -193,8 +204,10 @@ const redisRow: BenchRow = {
           }, budget);
           const tripsPerCall = (state.trips - trips0) / calls;
           await core.close();
-          results.push({ unit: 'ns', higherIsBetter: false, baseline: summarize(base), accelerated: summarize(acc), minSpeedup: 0.6,
-            label: `${strategy} n=${n}`, note: `${tripsPerCall.toFixed(2)} round trips per routed call (LiteLLM's: ${strategy === 'least-busy' ? 3 : 2})` });
+          const theirsTrips = strategy === 'least-busy' ? 3 : 2;
+          results.push({ unit: 'ns', higherIsBetter: false, baseline: summarize(base), accelerated: summarize(acc),
+            minSpeedup: 0.6, label: `${strategy} n=${n}`,
+            note: `${tripsPerCall.toFixed(2)} round trips per routed call (LiteLLM's: ${theirsTrips})` });
         }
       }
     } finally {
@@ -206,8 +219,10 @@ const redisRow: BenchRow = {
 };
 
 const messages = [{ role: 'user', content: 'Hello there' }];
-const dep = (m: MockServer, id: string) => ({ model_name: 'chat', litellm_params: { model: 'openai/gpt-3.5-turbo', api_base: `${m.url}/v1`, api_key: 'sk-bench' },
-  model_info: { id } });
+const dep = (m: MockServer, id: string) => ({
+  model_name: 'chat', litellm_params: { model: 'openai/gpt-3.5-turbo', api_base: `${m.url}/v1`, api_key: 'sk-bench' },
+  model_info: { id },
+});
 
 async function inFlight(n: number, c: number, call: (i: number) => Promise<boolean>): Promise<number> {
   let next = 0;
@@ -218,6 +233,7 @@ async function inFlight(n: number, c: number, call: (i: number) => Promise<boole
   return ok;
 }
 
+type Served = { _hidden_params: { model_id: string } };
 const pct = (x: number): SampleSummary => ({ median: x, p99: x, mean: x, samples: 1 });
 
 const failoverRow: BenchRow = {
@@ -228,19 +244,23 @@ const failoverRow: BenchRow = {
   baselineName: 'litellm 0.12 completion to one of the three at random (what an app does without a router)',
   acceleratedName: 'fast-litellm Router (simple-shuffle, num_retries 2, cooldowns) through litellm',
   async run(ctx: RowContext): Promise<CustomResult> {
-    const mocks = await Promise.all([startMockServer({}), startMockServer({ failRate: 0.5, failStatus: 500, shouldRetry: false }), startMockServer({})]);
+    const flaky = { failRate: 0.5, failStatus: 500, shouldRetry: false };
+    const mocks = await Promise.all([startMockServer({}), startMockServer(flaky), startMockServer({})]);
     try {
       const n = ctx.quick ? 1000 : 5000;
       const completion = unwrap(require('litellm/dist/src/completion').completion) as (p: object) => Promise<unknown>;
-      const plain = await inFlight(n, 16, (i) => completion({ model: 'gpt-3.5-turbo', baseUrl: `${mocks[i % 3].url}/v1`, apiKey: 'sk-bench', messages })
-        .then(() => true, () => false));
+      const once = (i: number) =>
+        completion({ model: 'gpt-3.5-turbo', baseUrl: `${mocks[i % 3].url}/v1`, apiKey: 'sk-bench', messages });
+      const plain = await inFlight(n, 16, (i) => once(i).then(() => true, () => false));
       ctx.tick('router');
       const router = new Router({ modelList: mocks.map((m, i) => dep(m, `d${i}`)) });
-      const routed = await inFlight(n, 16, () => router.completion({ model: 'chat', messages }).then(() => true, () => false));
+      const routed = await inFlight(n, 16, () => router.completion({ model: 'chat', messages })
+        .then(() => true, () => false));
       const st = router.getStats();
       await router.close();
       if (routed / n < 0.999) throw new Error(`router success ${(100 * routed / n).toFixed(2)}% < 99.9%`);
-      return { unit: '% ok', higherIsBetter: true, baseline: pct(Math.round(10000 * plain / n) / 100), accelerated: pct(Math.round(10000 * routed / n) / 100),
+      const share = (k: number) => pct(Math.round((10000 * k) / n) / 100);
+      return { unit: '% ok', higherIsBetter: true, baseline: share(plain), accelerated: share(routed),
         note: `${n} calls, 16 in flight; router: ${st.retries} retries, ${st.cooldowns} cooldowns` };
     } finally {
       await Promise.all(mocks.map((m) => m.close()));
@@ -274,7 +294,9 @@ const latencyRow: BenchRow = {
       await plain.router.close();
       ctx.tick('latency');
       const fast = await share('latency-based-routing');
-      if (fast.share < 0.9) throw new Error(`latency routing sent ${(100 * fast.share).toFixed(1)}% to the fastest (< 90%)`);
+      if (fast.share < 0.9) {
+        throw new Error(`latency routing sent ${(100 * fast.share).toFixed(1)}% to the fastest (< 90%)`);
+      }
       // The fastest slows to 150 ms (same port): calls until 10 in a row avoid it.
       const port = mocks[0].port;
       await mocks[0].close();
@@ -282,14 +304,15 @@ const latencyRow: BenchRow = {
       let calls = 0;
       let clear = 0;
       while (clear < 10 && calls < 500) {
-        const r = (await fast.router.completion({ model: 'chat', messages })) as { _hidden_params: { model_id: string } };
+        const r = (await fast.router.completion({ model: 'chat', messages })) as Served;
         calls++;
         clear = r._hidden_params.model_id === '5ms' ? 0 : clear + 1;
       }
       await fast.router.close();
       return { unit: '% to fastest', higherIsBetter: true, baseline: pct(Math.round(1000 * plain.share) / 10),
         accelerated: pct(Math.round(1000 * fast.share) / 10),
-        note: `${n} calls after 20 warm-up; when the fastest slowed to 150 ms, ${calls - 10} calls went to it before 10 in a row went elsewhere` };
+        note: `${n} calls after 20 warm-up; when the fastest slowed to 150 ms, ${calls - 10} calls went to it `
+          + 'before 10 in a row went elsewhere' };
     } finally {
       await Promise.all(mocks.map((m) => m.close()));
     }
@@ -314,13 +337,17 @@ const exactRow: BenchRow = {
       const left = 60_000 - (Date.now() % 60_000);
       if (left < 12_000) await new Promise((r) => setTimeout(r, left + 50));
       ctx.tick('4 processes');
-      const answers = await runTogether<{ served: Record<string, number> }>(4, 'usage-child.ts', [server.url, 'bench:', '20,30,50']);
+      const args = [server.url, 'bench:', '20,30,50'];
+      const answers = await runTogether<{ served: Record<string, number> }>(4, 'usage-child.ts', args);
       const total: Record<string, number> = {};
       for (const a of answers) for (const [m, k] of Object.entries(a.served)) total[m] = (total[m] ?? 0) + k;
       const admitted = (total.m0 ?? 0) + (total.m1 ?? 0) + (total.m2 ?? 0);
-      if (total.m0 !== 20 || total.m1 !== 30 || total.m2 !== 50) throw new Error(`admitted ${JSON.stringify(total)}, not exactly 20/30/50`);
+      if (total.m0 !== 20 || total.m1 !== 30 || total.m2 !== 50) {
+        throw new Error(`admitted ${JSON.stringify(total)}, not exactly 20/30/50`);
+      }
       return { unit: 'calls', higherIsBetter: false, baseline: pct(100), accelerated: pct(admitted),
-        note: `per deployment ${JSON.stringify(total)}; LiteLLM's v2 looks rpm up under the wrong key (its issue 7395) and would admit more` };
+        note: `per deployment ${JSON.stringify(total)}; LiteLLM's v2 looks rpm up under the wrong key `
+          + '(its issue 7395) and would admit more' };
     } finally {
       await server.stop();
     }
@@ -356,7 +383,9 @@ const overheadRow: FnRow = {
   async check() {
     const a = (await overheadRow.baseline()) as { choices: unknown };
     const b = (await overheadRow.accelerated()) as { choices: unknown };
-    if (JSON.stringify(a.choices) !== JSON.stringify(b.choices)) throw new Error('routed answer differs from litellm\'s');
+    if (JSON.stringify(a.choices) !== JSON.stringify(b.choices)) {
+      throw new Error('routed answer differs from litellm\'s');
+    }
   },
 };
 
