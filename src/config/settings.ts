@@ -1,7 +1,9 @@
 import { ALGORITHMS, DEFAULTS as LIMITER, LIMIT_RANGES, defaultKeyPrefix } from '../accelerators/ratelimit/options';
 import { POOL_DEFAULTS, POOL_RANGES } from '../accelerators/pool/dispatchers';
 import { TOKEN_CACHE_DEFAULTS } from '../accelerators/tokens/memo';
-import { checkModelList, checkRouterSettings, Problems } from '../accelerators/router/config';
+import {
+  checkEnvironmentVariables, checkLitellmSettings, checkModelList, checkRouterSettings, Problems,
+} from '../accelerators/router/config';
 import { ConfigError } from '../errors';
 import {
   MAX_TIMER_MS, bool, bytesText, featureMode, filePath, int, kept, limitsByName, oneOf, redisUrl, text,
@@ -112,6 +114,20 @@ const LITELLM_PARSERS: Partial<Record<keyof LitellmSections, Parser<unknown>>> =
       return value;
     },
   },
+  litellm_settings: {
+    accepted: 'litellm settings (LiteLLM proxy format; num_retries, request_timeout, fallbacks... are checked)',
+    parse(value, where) {
+      checkLitellmSettings(value, where);
+      return value;
+    },
+  },
+  environment_variables: {
+    accepted: 'an object of NAME: value (LiteLLM proxy format)',
+    parse(value, where) {
+      checkEnvironmentVariables(value, where);
+      return value;
+    },
+  },
 };
 
 export const SETTINGS: readonly Setting[] = Object.freeze([
@@ -141,7 +157,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     path: `features.${f}`, env: FEATURE_ENV[f], parser: featureMode, section: 'features', help: FEATURE_HELP[f],
     // Rate limiting only makes sense once limits exist, routing once deployments do: those rows turn them on.
     default: { mode: f === 'rate_limiting' || f === 'router' ? 'off' : 'on' },
-    defaultNote: f === 'rate_limiting' ? 'on when any limit is set' : f === 'router' ? 'on when a `model_list` is set' : undefined,
+    defaultNote: f === 'rate_limiting' ? 'on when any limit is set'
+      : f === 'router' ? 'on when a `model_list` is set' : undefined,
   })),
   row({
     path: 'tokens.cacheBytes', env: 'FAST_LITELLM_TOKEN_CACHE_BYTES', parser: int({ min: 0 }, bytesText),
@@ -220,7 +237,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   }),
   row({
     path: 'router.keyLayout', parser: oneOf(['fast-litellm', 'litellm']), default: 'fast-litellm', section: 'router',
-    help: "the router's Redis key names: ours, or LiteLLM Router's (`deployment:{id}:cooldown`, rpm/tpm keys) to share them",
+    help: "the router's Redis key names: ours, or LiteLLM Router's (`deployment:{id}:cooldown`, rpm/tpm keys) "
+      + 'to share them',
   }),
   row({
     path: 'router.keyPrefix', parser: text, default: 'fast-litellm:router:', section: 'router',

@@ -210,6 +210,7 @@ export function routed(kind: Kind) {
       try {
         core = processRouter();
       } catch (err) {
+        warnOnce(`router: ${(err as Error).message}; calls go to litellm unrouted`);
         throw markInternal(err); // our setup failed: the guard calls the original
       }
       if (core === undefined || !core.handles(params.model)) return original.call(this, params);

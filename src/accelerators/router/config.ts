@@ -235,6 +235,23 @@ export function checkRouterSettings(v: unknown, where = 'router_settings'): void
   p.throwIfAny();
 }
 
+/** Checks the litellm_settings the router reads (num_retries, request_timeout, fallbacks...); the rest is litellm's. */
+export function checkLitellmSettings(v: unknown, where = 'litellm_settings'): void {
+  const p = new Problems();
+  if (v !== undefined && v !== null && !isObject(v)) p.add(where, v, 'an object of litellm settings');
+  else if (isObject(v)) readSettings(p, 'litellm_settings', v, defaultSettings(), (k) => `${where}.${k}`);
+  p.throwIfAny();
+}
+
+/** Checks environment_variables: an object of NAME: value. */
+export function checkEnvironmentVariables(v: unknown, where = 'environment_variables'): void {
+  if (v !== undefined && v !== null && !isObject(v)) {
+    const p = new Problems();
+    p.add(where, v, 'an object of NAME: value');
+    p.throwIfAny();
+  }
+}
+
 /** Every section at once; throws one ConfigError naming every bad value, one per line. */
 export function parseRouterConfig(raw: RawSections, options: ParseOptions = {}): RouterConfig {
   const p = new Problems();
