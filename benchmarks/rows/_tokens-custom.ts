@@ -1,17 +1,16 @@
 // Token rows that measure themselves: CPU of an Ollama-shaped stream recount, import time in separate
-// processes, hostile inputs (js-tiktoken in a worker with a hard timeout), event-loop lag during a
-// 1M-token async count. Every row checks equal counts before its figures count.
+// processes, event-loop lag during a 1M-token async count (hostile inputs: _tokens-libs.ts). Every row
+// checks equal counts before its figures count.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { closeTokenPool, configureTokenCache, countTokens, countTokensAsync, TOKEN_CACHE_DEFAULTS } from '../../src/accelerators/tokens';
 import { RowSkipped } from '../lib/skip';
 import { summarize } from '../lib/stats';
-import type { CustomResult, CustomRow, RowContext } from '../lib/types';
+import type { CustomRow, RowContext } from '../lib/types';
 import { litellmTokens, prose } from './_tokens-lib';
 
 const run = promisify(execFile);
@@ -106,85 +105,7 @@ const importRow: CustomRow = {
   },
 };
 
-// --- hostile inputs --------------------------------------------------------------------------------
 const MB = 1 << 20;
-function hostile(kind: string, chars: number): string {
-  if (kind === 'letters') return 'a'.repeat(chars);
-  if (kind === 'cjk') return '日本語中文字符'.repeat(Math.ceil(chars / 7)).slice(0, chars);
-  if (kind === 'emoji') return '😀👍🎉'.repeat(Math.ceil(chars / 6)).slice(0, chars - (chars % 2));
-  let s = 7;
-  const bytes = Buffer.alloc(Math.ceil((chars * 3) / 4)).map(() => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24);
-  return Buffer.from(bytes).toString('base64').slice(0, chars);
-}
-
-/** js-tiktoken (litellm's engine) in a worker, killed after timeoutMs. */
-function jsTiktokenTimed(text: string, timeoutMs: number): Promise<{ ms: number; count: number } | undefined> {
-  const jsTiktoken = require.resolve('js-tiktoken', { paths: [path.dirname(require.resolve('litellm/package.json'))] });
-  const code = `const { parentPort, workerData } = require('node:worker_threads');
-    const enc = require(workerData.lib).getEncoding('cl100k_base');
-    const t = performance.now(); const count = enc.encode(workerData.text).length;
-    parentPort.postMessage({ ms: performance.now() - t, count });`;
-  return new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: { lib: jsTiktoken, text } });
-    const timer = setTimeout(() => void w.terminate().then(() => resolve(undefined)), timeoutMs);
-    w.once('message', (m) => {
-      clearTimeout(timer);
-      void w.terminate();
-      resolve(m);
-    });
-    w.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-const hostileRow: CustomRow = {
-  kind: 'custom',
-  id: 'tokens.hostile',
-  name: 'hostile input',
-  group: 'tokens',
-  baselineName: 'litellm 0.12 countTokens (js-tiktoken), small size, 20 s cap',
-  acceleratedName: 'patched countTokens (heap merge for long pieces), same size',
-  async run(ctx: RowContext) {
-    const t = litellmTokens();
-    configureTokenCache({ maxBytes: 0 });
-    const results: CustomResult[] = [];
-    // js-tiktoken is quadratic in a piece's length: never give it more than these (10k 'a' took 24 s).
-    const small: Record<string, number> = { letters: 2000, base64: 256 * 1024, cjk: 2000, emoji: 2000 };
-    try {
-      for (const kind of ['letters', 'base64', 'cjk', 'emoji']) {
-        const text = hostile(kind, small[kind]);
-        const b = await jsTiktokenTimed(text, 20_000);
-        const acc: number[] = [];
-        let count = 0;
-        for (let i = 0; i < 5; i++) {
-          const t0 = performance.now();
-          count = t.countTokens(text);
-          acc.push(performance.now() - t0);
-        }
-        if (b && b.count !== count) throw mismatch(`${kind} count`, b.count, count);
-        // 1 MB of UTF-8: CJK is 3 bytes per UTF-16 unit, emoji 4 bytes per surrogate pair.
-        const big = hostile(kind, kind === 'cjk' ? Math.floor(MB / 3) : kind === 'emoji' ? MB / 2 : MB);
-        const t0 = performance.now();
-        countTokens(big);
-        const bigMs = performance.now() - t0;
-        results.push({
-          label: kind,
-          unit: 'ms',
-          higherIsBetter: false,
-          baseline: b ? summarize([b.ms]) : summarize([20_000]),
-          accelerated: summarize(acc),
-          note: `${small[kind]} chars: js-tiktoken ${b ? b.ms.toFixed(1) + ' ms' : 'killed at 20 s'}; fast-litellm at 1 MB (UTF-8): ${bigMs.toFixed(0)} ms`,
-        });
-        ctx.tick(kind);
-      }
-    } finally {
-      configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
-    }
-    return results;
-  },
-};
 
 // --- event-loop lag while a 1M-token text is counted ---------------------------------------------
 async function lagWhile(fn: () => unknown): Promise<{ p99: number; max: number; value: unknown }> {
@@ -237,5 +158,5 @@ const lagRow: CustomRow = {
 };
 
 export function customRows(): CustomRow[] {
-  return [streamRow, importRow, hostileRow, lagRow];
+  return [streamRow, importRow, lagRow];
 }

@@ -5,6 +5,7 @@ import { get_encoding, type Tiktoken } from 'tiktoken';
 import { closeTokenPool, configureTokenCache, countTokens, countTokensBatch, getTokenPoolStats, TOKEN_CACHE_DEFAULTS } from '../../src/accelerators/tokens';
 import type { BenchRow, FnRow } from '../lib/types';
 import { customRows } from './_tokens-custom';
+import { libraryRows } from './_tokens-libs';
 import { litellmTokens, prose } from './_tokens-lib';
 
 type Count = (text: string) => number;
@@ -149,5 +150,6 @@ export const rows: BenchRow[] = [
   countRow('tokens.embedding-usage', 'toEmbeddingUsage, ~200-token input', 200, 32, 'toEmbeddingUsage'),
   chatRecountRow(),
   ...customRows(),
+  ...libraryRows(),
 ];
 

@@ -61,9 +61,20 @@ export function generateCorpus(seed: number, size: number): string[] {
   return texts;
 }
 
-/** Long single-class texts that exercise the heap merge (pieces above 128 bytes). */
+/**
+ * Long single pieces that exercise the long-piece merge: runs of one pattern (the bucket merge) and
+ * random text, which is cut where no token can span and merged run by run.
+ */
 export function longPieces(): string[] {
+  const rnd = prng(77);
+  const random = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
   return [
+    random('abcdefghijklmnopqrstuvwxyz', 3000),
+    random('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 2000),
+    random('!@#$%^&*()-=+[]{};:,.<>/?|~', 3000),
+    random('éàüßøñçÆ', 1000),
+    random('日本語中文字符한국어', 1000),
+    random('😀👍🎉🫠✨', 600),
     'a'.repeat(3000),
     'ab'.repeat(700),
     'Z'.repeat(513),

@@ -9,13 +9,20 @@
 // split like U+FFFD too (both are neither letter, number nor white space in every pattern).
 import { LongMerger } from './merge-long';
 import { CACHE_MAX_BYTES, PieceCache } from './piece-cache';
-import { NO_RANK, type RankTables } from './tables';
+import { SCAN as SCAN_STATE } from './scan-state';
+import { NO_RANK as NONE, type RankTables } from './tables';
 
-/** End of the pre-tokenizer piece that starts at `start`, or -1 to let the regex decide. */
+// Bound once: under esbuild (tsx, vitest) every use of an imported name is a getter call, too slow here.
+const SCAN = SCAN_STATE;
+const NO_RANK = NONE;
+
+/** End of the pre-tokenizer piece that starts at `start` (its hash and head left in SCAN), or -1 to let the regex decide. */
 export type PieceScanner = (text: string, start: number) => number;
 
 /** Above this many bytes a piece is merged with buckets; below, tiktoken's scan is faster. */
 const LONG_PIECE = 96;
+/** The same for the runs a long piece is cut into. */
+const CHUNK_SCAN = 32;
 const P = 0x01000193;
 
 export class BpeEncoder {
@@ -26,7 +33,7 @@ export class BpeEncoder {
   #tables: RankTables | undefined;
   #long: LongMerger | undefined;
   readonly #pieces = new PieceCache();
-  // Scratch: the current piece's UTF-8 bytes, and the parts of a short merge.
+  // Scratch: the current piece's UTF-8 bytes (grown as needed), and the parts of a short merge.
   #buf = new Uint8Array(1024);
   readonly #tok = new Int32Array(LONG_PIECE + 1);
   readonly #pr = new Int32Array(LONG_PIECE + 1);
@@ -64,57 +71,92 @@ export class BpeEncoder {
     let s = 0;
     while (s < n) {
       let e = scan === undefined ? -1 : scan(text, s);
-      if (e < 0) {
-        re.lastIndex = s;
-        e = s + (re.exec(text) as RegExpExecArray)[0].length;
-      }
-      // The piece's UTF-8 bytes and their hash, then one lookup: most pieces are a token.
-      if ((e - s) * 3 > this.#buf.length) this.#buf = new Uint8Array((e - s) * 3 + 1024);
-      const buf = this.#buf;
       let h = 0;
-      let k = 0;
-      for (let i = s; i < e; i++) {
-        let c = text.charCodeAt(i);
-        if (c < 0x80) {
-          buf[k++] = c;
+      let w0 = 0;
+      let w1 = 0;
+      if (e >= 0) {
+        // An ASCII piece, hashed by the scanner.
+        h = SCAN[0];
+        w0 = SCAN[1];
+        w1 = SCAN[2];
+      } else {
+        // test() rather than exec(): it moves lastIndex to the end of the match without building it.
+        re.lastIndex = s;
+        re.test(text);
+        e = re.lastIndex;
+        let i = s;
+        for (; i < e; i++) {
+          const c = text.charCodeAt(i);
+          if (c >= 0x80) break;
           h = (Math.imul(h, P) + c + 1) | 0;
+          const k = i - s;
+          if (k < 4) w0 |= c << (8 * k);
+          else if (k < 8) w1 |= c << (8 * (k - 4));
+        }
+        if (i < e) {
+          total += this.#utf8Piece(text, s, e, out);
+          s = e;
           continue;
         }
-        const from = k;
-        if (c < 0x800) {
-          buf[k++] = 0xc0 | (c >> 6);
-          buf[k++] = 0x80 | (c & 0x3f);
-        } else if (c >= 0xd800 && c <= 0xdfff) {
-          const d = i + 1 < e ? text.charCodeAt(i + 1) : 0;
-          if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-            i++;
-            buf[k++] = 0xf0 | (c >> 18);
-            buf[k++] = 0x80 | ((c >> 12) & 0x3f);
-            buf[k++] = 0x80 | ((c >> 6) & 0x3f);
-            buf[k++] = 0x80 | (c & 0x3f);
-          } else {
-            buf[k++] = 0xef;
-            buf[k++] = 0xbf;
-            buf[k++] = 0xbd;
-          }
-        } else {
-          buf[k++] = 0xe0 | (c >> 12);
-          buf[k++] = 0x80 | ((c >> 6) & 0x3f);
-          buf[k++] = 0x80 | (c & 0x3f);
-        }
-        for (let j = from; j < k; j++) h = (Math.imul(h, P) + buf[j] + 1) | 0;
       }
-      const whole = tables.find(buf, 0, k, h);
+      // Most pieces are one token: look the piece up in the text itself.
+      const whole = tables.findText(text, s, e - s, h, w0, w1);
       if (whole !== NO_RANK) {
         if (out !== undefined) out.push(whole);
         total++;
       } else {
-        total += this.#merged(buf, k, h, out);
+        const buf = this.#scratch(e - s);
+        for (let j = s; j < e; j++) buf[j - s] = text.charCodeAt(j);
+        total += this.#merged(buf, e - s, h, out);
       }
       s = e;
     }
     return total;
+  }
+
+  #scratch(bytes: number): Uint8Array {
+    if (bytes > this.#buf.length) this.#buf = new Uint8Array(bytes + 1024);
+    return this.#buf;
+  }
+
+  /** A piece with non-ASCII characters: its UTF-8 bytes (lone surrogates as U+FFFD) and their hash. */
+  #utf8Piece(text: string, s: number, e: number, out: number[] | undefined): number {
+    const buf = this.#scratch((e - s) * 3);
+    let h = 0;
+    let k = 0;
+    for (let i = s; i < e; i++) {
+      let c = text.charCodeAt(i);
+      const from = k;
+      if (c < 0x80) {
+        buf[k++] = c;
+      } else if (c < 0x800) {
+        buf[k++] = 0xc0 | (c >> 6);
+        buf[k++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < e ? text.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          buf[k++] = 0xf0 | (c >> 18);
+          buf[k++] = 0x80 | ((c >> 12) & 0x3f);
+          buf[k++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[k++] = 0x80 | (c & 0x3f);
+        } else {
+          buf[k++] = 0xef;
+          buf[k++] = 0xbf;
+          buf[k++] = 0xbd;
+        }
+      } else {
+        buf[k++] = 0xe0 | (c >> 12);
+        buf[k++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[k++] = 0x80 | (c & 0x3f);
+      }
+      for (let j = from; j < k; j++) h = (Math.imul(h, P) + buf[j] + 1) | 0;
+    }
+    const whole = this.tables.find(buf, 0, k, h);
+    if (whole === NO_RANK) return this.#merged(buf, k, h, out);
+    if (out !== undefined) out.push(whole);
+    return 1;
   }
 
   /** Tokens of a piece that is no single token (k >= 2 bytes in buf, hash h). */
@@ -126,29 +168,50 @@ export class BpeEncoder {
         return hit;
       }
     }
-    let tokens: ArrayLike<number>;
-    let m: number;
-    if (k > LONG_PIECE) {
-      tokens = (this.#long ??= new LongMerger(this.tables)).merge(buf, k);
-      m = tokens.length;
-    } else {
-      tokens = this.#tok;
-      m = this.#mergeShort(buf, k);
-      this.#pieces.store(buf, k, h, tokens, m);
-    }
-    if (out !== undefined) for (let i = 0; i < m; i++) out.push(tokens[i]);
+    if (k > LONG_PIECE) return this.#mergeLong(buf, k, out);
+    const m = this.#mergeShort(buf, 0, k);
+    this.#pieces.store(buf, k, h, this.#tok, m);
+    if (out !== undefined) for (let i = 0; i < m; i++) out.push(this.#tok[i]);
     return m;
   }
 
-  /** tiktoken's loop (quadratic, tight for short pieces); the tokens end up in #tok[0, m). */
-  #mergeShort(buf: Uint8Array, n: number): number {
+  /**
+   * A long piece: cut where no token can span (tables.spanned), so random text falls apart into short
+   * independent runs that merge in cache; what stays long (one letter repeated) goes to the buckets.
+   */
+  #mergeLong(buf: Uint8Array, k: number, out: number[] | undefined): number {
+    const spanned = this.tables.spanned();
+    let total = 0;
+    let start = 0;
+    for (let i = 1; i <= k; i++) {
+      if (i < k && spanned[(buf[i - 1] << 8) | buf[i]] === 1) continue;
+      const n = i - start;
+      if (n === 1) {
+        if (out !== undefined) out.push(this.tables.single[buf[start]]);
+        total++;
+      } else if (n <= CHUNK_SCAN) {
+        const m = this.#mergeShort(buf, start, n);
+        if (out !== undefined) for (let j = 0; j < m; j++) out.push(this.#tok[j]);
+        total += m;
+      } else {
+        const tokens = (this.#long ??= new LongMerger(this.tables)).merge(buf, n, start);
+        if (out !== undefined) for (let j = 0; j < tokens.length; j++) out.push(tokens[j]);
+        total += tokens.length;
+      }
+      start = i;
+    }
+    return total;
+  }
+
+  /** tiktoken's loop (quadratic, tight for short pieces) over buf[from, from + n); the tokens end up in #tok[0, m). */
+  #mergeShort(buf: Uint8Array, from: number, n: number): number {
     const t = this.tables;
     const tok = this.#tok;
     const pr = this.#pr;
     const single = t.single;
     const pairs = t.pairs;
-    for (let i = 0; i < n; i++) tok[i] = single[buf[i]];
-    for (let i = 0; i < n - 1; i++) pr[i] = pairs[(buf[i] << 8) | buf[i + 1]];
+    for (let i = 0; i < n; i++) tok[i] = single[buf[from + i]];
+    for (let i = 0; i < n - 1; i++) pr[i] = pairs[(buf[from + i] << 8) | buf[from + i + 1]];
     pr[n - 1] = NO_RANK;
     let m = n;
     while (m > 1) {

@@ -53,7 +53,7 @@ export function countTokens(text: string, options?: CountOptions): number {
   assertText(text, 'countTokens');
   const encoding = resolveEncoding(options, 'countTokens');
   if (text.length === 0) return 0;
-  return memo.get(encoding, text, (t) => countUncached(t, encoding));
+  return memo.get(encoding, text, getEncoder(encoding));
 }
 
 /** Token ids of `text`, equal to tiktoken's `encode(text, [], [])` (special-token strings as text). */

@@ -83,15 +83,22 @@ export function loadRankList(name: EncodingName): readonly (string | readonly nu
 }
 
 const encoders = new Map<string, BpeEncoder>();
+/** The reference-flavoured encoders by name: the path every count takes, one property load. */
+const reference: Partial<Record<EncodingName, BpeEncoder>> = {};
 
 /** The encoder for an encoding, built once per process on first use (its tables on its first count). */
 export function getEncoder(name: EncodingName, flavor: Flavor = 'tiktoken'): BpeEncoder {
+  if (flavor === 'tiktoken') {
+    const known = reference[name];
+    if (known !== undefined) return known;
+  }
   const key = flavor === 'tiktoken' ? name : `${name}/${flavor}`;
   let encoder = encoders.get(key);
   if (encoder === undefined) {
     const pattern = flavor === 'tiktoken' ? PATTERNS[name] : JS_TIKTOKEN_PATTERNS[name];
     encoder = new BpeEncoder(name, new RegExp(pattern, 'gu'), () => getTables(name), SCANNERS[name]);
     encoders.set(key, encoder);
+    if (flavor === 'tiktoken') reference[name] = encoder;
   }
   return encoder;
 }

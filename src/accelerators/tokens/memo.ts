@@ -36,6 +36,10 @@ export class TokenMemo {
   #misses = 0;
   #skipped = 0;
   #evictions = 0;
+  // Insertion order of the entries (the maps hold no order we could walk cheaply after deletions).
+  #queueMaps: Map<string, number>[] = [];
+  #queueKeys: string[] = [];
+  #queueHead = 0;
 
   configure(options: TokenCacheOptions): void {
     if (options === null || typeof options !== 'object') invalidArgument('configureTokenCache: options', options, 'an object');
@@ -57,82 +61,101 @@ export class TokenMemo {
       return undefined;
     }
     const map = this.#maps.get(encoding);
-    const hit = map?.get(text);
-    if (hit === undefined) {
-      this.#misses++;
-      return undefined;
-    }
-    this.#hits++;
-    map!.delete(text);
-    map!.set(text, hit);
+    const hit = map === undefined ? undefined : this.#hit(map, text);
+    if (hit === undefined) this.#misses++;
     return hit;
   }
 
   store(encoding: string, text: string, n: number): void {
     if (text.length < this.#minChars || this.#maxBytes === 0) return;
+    const map = this.#map(encoding);
+    if (!map.has(text)) this.#insert(map, text, n);
+  }
+
+  /** Count through the memo: `counter.count` runs only on a miss (an object, so no closure per call). */
+  get(encoding: string, text: string, counter: { count(text: string): number }): number {
+    if (text.length < this.#minChars || this.#maxBytes === 0) {
+      this.#skipped++;
+      return counter.count(text);
+    }
+    const map = this.#map(encoding);
+    const hit = this.#hit(map, text);
+    if (hit !== undefined) return hit;
+    this.#misses++;
+    const n = counter.count(text);
+    this.#insert(map, text, n);
+    return n;
+  }
+
+  #map(encoding: string): Map<string, number> {
     let map = this.#maps.get(encoding);
     if (map === undefined) {
       map = new Map();
       this.#maps.set(encoding, map);
     }
-    if (map.has(text)) return;
+    return map;
+  }
+
+  // Values are count * 2 + a "used since the last eviction pass" bit (CLOCK, second chance): a hit
+  // is one lookup, not the delete and insert a strict LRU order would cost on every hit.
+  #hit(map: Map<string, number>, text: string): number | undefined {
+    const v = map.get(text);
+    if (v === undefined) return undefined;
+    this.#hits++;
+    if ((v & 1) === 0) map.set(text, v | 1);
+    return v >>> 1;
+  }
+
+  #insert(map: Map<string, number>, text: string, n: number): void {
     const size = text.length * 2 + ENTRY_OVERHEAD;
     if (size > this.#maxBytes) return;
-    map.set(flatCopy(text), n);
+    const key = flatCopy(text);
+    map.set(key, n * 2);
+    this.#queueMaps.push(map);
+    this.#queueKeys.push(key);
     this.#bytes += size;
     this.#entries++;
     if (this.#bytes > this.#maxBytes) this.#evict();
   }
 
-  /** Count through the memo: `count` runs only on a miss. */
-  get(encoding: string, text: string, count: (text: string) => number): number {
-    if (text.length < this.#minChars || this.#maxBytes === 0) {
-      this.#skipped++;
-      return count(text);
-    }
-    let map = this.#maps.get(encoding);
-    if (map === undefined) {
-      map = new Map();
-      this.#maps.set(encoding, map);
-    }
-    const hit = map.get(text);
-    if (hit !== undefined) {
-      this.#hits++;
-      // Move to the back: Map order is insertion order, eviction takes from the front (LRU).
-      map.delete(text);
-      map.set(text, hit);
-      return hit;
-    }
-    this.#misses++;
-    const n = count(text);
-    const size = text.length * 2 + ENTRY_OVERHEAD;
-    if (size <= this.#maxBytes) {
-      map.set(flatCopy(text), n);
-      this.#bytes += size;
-      this.#entries++;
-      if (this.#bytes > this.#maxBytes) this.#evict();
-    }
-    return n;
-  }
-
   #evict(): void {
     if (this.#bytes <= this.#maxBytes) return;
-    // Evict down to 7/8 of the budget in one pass: a Map keeps deleted slots until it rehashes, so
-    // starting a new iterator for every single eviction would rescan them each time.
+    // Down to 7/8 of the budget in one pass, oldest first; an entry used since the last pass goes to
+    // the back of the queue with its bit cleared (CLOCK), so it is met again at most once.
     const target = this.#maxBytes - (this.#maxBytes >>> 3);
-    for (const map of this.#maps.values()) {
-      for (const key of map.keys()) {
-        if (this.#bytes <= target) return;
-        map.delete(key);
-        this.#bytes -= key.length * 2 + ENTRY_OVERHEAD;
-        this.#entries--;
-        this.#evictions++;
+    const maps = this.#queueMaps;
+    const keys = this.#queueKeys;
+    let i = this.#queueHead;
+    while (this.#bytes > target && i < keys.length) {
+      const map = maps[i];
+      const key = keys[i++];
+      const v = map.get(key);
+      if (v === undefined) continue;
+      if ((v & 1) === 1) {
+        map.set(key, v & ~1);
+        maps.push(map);
+        keys.push(key);
+        continue;
       }
+      map.delete(key);
+      this.#bytes -= key.length * 2 + ENTRY_OVERHEAD;
+      this.#entries--;
+      this.#evictions++;
     }
+    // Drop the consumed front of the queue once it is most of it (amortised O(1) per entry).
+    if (i > keys.length / 2) {
+      this.#queueMaps = maps.slice(i);
+      this.#queueKeys = keys.slice(i);
+      i = 0;
+    }
+    this.#queueHead = i;
   }
 
   clear(): void {
     this.#maps.clear();
+    this.#queueMaps = [];
+    this.#queueKeys = [];
+    this.#queueHead = 0;
     this.#bytes = 0;
     this.#entries = 0;
     this.#hits = 0;

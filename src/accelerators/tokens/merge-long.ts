@@ -10,9 +10,13 @@
 // passes) marks it unsorted, and it is sorted before its next use. A part's fields sit side by side
 // (one Int32Array, FIELDS per part): the merge jumps around a megabyte of parts, and one cache line
 // per part is what keeps it fast.
-import { NO_RANK, type RankTables } from './tables';
+import { NO_RANK as NONE, type RankTables } from './tables';
+
+// Bound once: under esbuild (tsx, vitest) every use of an imported name is a getter call, too slow here.
+const NO_RANK = NONE;
 
 const FIELDS = 6;
+const SCRATCH_PARTS = 8192;
 // Field offsets: the part's token, its neighbours, the rank of its pair with the next part (or
 // NO_RANK), and its neighbours in that rank's bucket.
 const TOK = 0;
@@ -30,6 +34,7 @@ export class LongMerger {
   readonly #words: Int32Array;
   readonly #summary: Int32Array;
   #lo: number;
+  #scratch: Int32Array | undefined;
   #sortBuf = new Int32Array(64);
 
   constructor(tables: RankTables) {
@@ -42,18 +47,19 @@ export class LongMerger {
     this.#lo = size;
   }
 
-  /** Merges buf[0, n) (n >= 2, one part per byte); returns the final tokens in order. */
-  merge(buf: Uint8Array, n: number): Int32Array {
+  /** Merges buf[from, from + n) (n >= 2, one part per byte); returns the final tokens in order. */
+  merge(buf: Uint8Array, n: number, from = 0): Int32Array {
     const t = this.#t;
-    const nd = new Int32Array(n * FIELDS);
+    // Pieces cut from random text are short and many: their parts reuse one scratch array.
+    const nd = n <= SCRATCH_PARTS ? (this.#scratch ??= new Int32Array(SCRATCH_PARTS * FIELDS)) : new Int32Array(n * FIELDS);
     const end = n * FIELDS;
     const single = t.single;
     const pairs = t.pairs;
     for (let i = 0, p = 0; i < n; i++, p += FIELDS) {
-      nd[p + TOK] = single[buf[i]];
+      nd[p + TOK] = single[buf[from + i]];
       nd[p + NEXT] = p + FIELDS;
       nd[p + PREV] = p - FIELDS;
-      const r = i + 1 < n ? pairs[(buf[i] << 8) | buf[i + 1]] : NO_RANK;
+      const r = i + 1 < n ? pairs[(buf[from + i] << 8) | buf[from + i + 1]] : NO_RANK;
       nd[p + PAIR] = r;
       if (r !== NO_RANK) this.#push(nd, p, r);
     }
@@ -72,14 +78,14 @@ export class LongMerger {
       let own = NO_RANK;
       if (after < end) {
         nd[after + PREV] = p;
-        own = t.merge(r, nd[after + TOK], buf, p / FIELDS);
+        own = t.merge(r, nd[after + TOK], buf, from + p / FIELDS);
       }
       nd[p + PAIR] = own;
       if (own !== NO_RANK) this.#push(nd, p, own);
       const before = nd[p + PREV];
       if (before >= 0) {
         const old = nd[before + PAIR];
-        const left = t.merge(nd[before + TOK], r, buf, before / FIELDS);
+        const left = t.merge(nd[before + TOK], r, buf, from + before / FIELDS);
         if (left !== old) {
           if (old !== NO_RANK) this.#unlink(nd, before, old);
           nd[before + PAIR] = left;
@@ -88,10 +94,11 @@ export class LongMerger {
       }
     }
     this.#lo = t.size;
-    const out = new Int32Array(n);
+    // The tokens, in order, in place (a part is never after its own position); a view of the scratch
+    // for short pieces, valid until the next call.
     let m = 0;
-    for (let p = 0; p < end; p = nd[p + NEXT]) out[m++] = nd[p + TOK];
-    return out.subarray(0, m);
+    for (let p = 0; p < end; p = nd[p + NEXT]) nd[m++] = nd[p + TOK];
+    return nd.subarray(0, m);
   }
 
   #push(nd: Int32Array, p: number, r: number): void {

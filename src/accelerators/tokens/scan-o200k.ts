@@ -4,9 +4,14 @@
 // In ASCII the upper and lower classes are A-Z and a-z, which do not overlap, so both letter
 // alternatives reduce to: optional prefix, the upper run, the lower run (one of them non-empty),
 // then an optional contraction ('s 't 're 've 'm 'll 'd, any case).
-// Returns the piece end, or -1 when a non-ASCII character would decide it.
+// Returns the piece end (its hash and head in SCAN), or -1 when a non-ASCII character would decide it.
 
-import { whitespaceEnd } from './scan-whitespace';
+import { hashPiece as hashPieceOf } from './scan-state';
+import { whitespaceEnd as whitespaceEndOf } from './scan-whitespace';
+
+// Bound once: under esbuild (tsx, vitest) every use of an imported name is a getter call, too slow here.
+const hashPiece = hashPieceOf;
+const whitespaceEnd = whitespaceEndOf;
 
 const U = 1;
 const LO = 2;
@@ -69,8 +74,8 @@ export function scanO200k(text: string, s: number): number {
   if (c1 >= 128) return -1;
   const k1 = c1 < 0 ? 0 : CLASS[c1];
 
-  if (k & (U | LO)) return word(text, s, n);
-  if ((k & (NL | N)) === 0 && k1 & (U | LO)) return word(text, s + 1, n);
+  if (k & (U | LO)) return hashed(text, s, word(text, s, n));
+  if ((k & (NL | N)) === 0 && k1 & (U | LO)) return hashed(text, s, word(text, s + 1, n));
   if (k & N) {
     let i = s + 1;
     while (i < n && i < s + 3) {
@@ -79,7 +84,7 @@ export function scanO200k(text: string, s: number): number {
       if ((CLASS[ch] & N) === 0) break;
       i++;
     }
-    return i;
+    return hashPiece(text, s, i);
   }
   const punct = k & P ? s : c === 32 && k1 & P ? s + 1 : -1;
   if (punct >= 0) {
@@ -90,7 +95,11 @@ export function scanO200k(text: string, s: number): number {
       if (ch !== 10 && ch !== 13 && ch !== 47) break;
       i++;
     }
-    return i;
+    return hashPiece(text, s, i);
   }
-  return whitespaceEnd(text, s, n);
+  return hashed(text, s, whitespaceEnd(text, s, n));
+}
+
+function hashed(text: string, s: number, e: number): number {
+  return e < 0 ? -1 : hashPiece(text, s, e);
 }

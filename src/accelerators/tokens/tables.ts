@@ -18,17 +18,30 @@ const POW = new Int32Array(MAX_TOKEN_BYTES + 1);
 POW[0] = 1;
 for (let i = 1; i < POW.length; i++) POW[i] = Math.imul(POW[i - 1], P);
 
+/** Bytes [from, from + 4) of buf[start, start + len) packed little-endian (0 past the end): with the
+ * length, the words at 0 and 4 are an exact key for tokens of up to 8 bytes. */
+export function wordOf(buf: Uint8Array, start: number, len: number, from: number): number {
+  let w = 0;
+  for (let i = Math.min(len, from + 4); i-- > from; ) w = (w << 8) | buf[start + i];
+  return w;
+}
+
 export class RankTables {
   /** Ranks 0..size-1; a rank without a token has length 0. */
   readonly size: number;
   readonly bytes: Uint8Array;
-  /** Per rank r: its bytes' offset at 2r, their hash at 2r + 1; the end offset is at 2(r + 1). */
+  /** Per rank r at 4r: offset of its bytes, their hash, the packed word of bytes 0-3, their length. */
   readonly #info: Int32Array;
-  /** Per slot s: a hash at 2s, rank + 1 at 2s + 1 (0: empty). */
+  /**
+   * Per slot s at 4s: hash, (length << 24) | (rank + 1) (0: empty), the packed words of bytes 0-3 and
+   * 4-7. Tokens of up to 8 bytes (nearly all of prose) are matched on this one cache line; longer ones
+   * compare their remaining bytes.
+   */
   readonly #slots: Int32Array;
   readonly #shift: number;
   readonly #mask: number;
   readonly #maxLength: number;
+  #spanned: Uint8Array | undefined;
   /** A direct-mapped memo of merge(a, b) as (a, b, rank) triples: runs ask the same pairs again and again. */
   readonly #memo = new Int32Array(MEMO_SLOTS * 3).fill(-1);
   /** Rank of the one-byte token b. */
@@ -40,7 +53,7 @@ export class RankTables {
     const size = lengths.length;
     this.size = size;
     this.bytes = bytes;
-    const info = new Int32Array(size * 2 + 2);
+    const info = new Int32Array(size * 4);
     let at = 0;
     let maxLength = 0;
     for (let r = 0; r < size; r++) {
@@ -49,26 +62,29 @@ export class RankTables {
       let h = 0;
       const end = at + len;
       for (let i = at; i < end; i++) h = (Math.imul(h, P) + bytes[i] + 1) | 0;
-      info[2 * r] = at;
-      info[2 * r + 1] = h;
+      info[4 * r] = at;
+      info[4 * r + 1] = h;
+      info[4 * r + 2] = wordOf(bytes, at, len, 0);
+      info[4 * r + 3] = len;
       at = end;
     }
-    info[2 * size] = at;
     if (at !== bytes.length) outOfRange('token table: byte count', bytes.length, `the sum of the lengths, ${at}`);
     let bits = 1;
     while (1 << bits < size * 2.5) bits++;
-    const slots = new Int32Array(2 << bits);
+    const slots = new Int32Array(4 << bits);
     const mask = (1 << bits) - 1;
     const shift = 32 - bits;
     for (let r = 0; r < size; r++) {
       const len = lengths[r];
       if (len === 0) continue;
-      const h = info[2 * r + 1];
+      const h = info[4 * r + 1];
       let slot = Math.imul(h, GOLDEN) >>> shift;
-      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = h;
-      slots[2 * slot + 1] = r + 1;
-      const o = info[2 * r];
+      while (slots[4 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[4 * slot] = h;
+      slots[4 * slot + 1] = (len << 24) | (r + 1);
+      slots[4 * slot + 2] = info[4 * r + 2];
+      slots[4 * slot + 3] = wordOf(bytes, info[4 * r], len, 4);
+      const o = info[4 * r];
       if (len === 1) this.single[bytes[o]] = r;
       else if (len === 2) this.pairs[(bytes[o] << 8) | bytes[o + 1]] = r;
     }
@@ -79,32 +95,81 @@ export class RankTables {
     this.#maxLength = maxLength;
   }
 
+  /**
+   * Bigrams (b0 << 8 | b1) that occur inside some token: between two bytes whose bigram is not here,
+   * no token, so no part of a merge, can ever span; a long piece falls apart there into pieces that
+   * merge independently (built on the first long piece: ~1-3 ms).
+   */
+  spanned(): Uint8Array {
+    if (this.#spanned === undefined) {
+      const spanned = new Uint8Array(65536);
+      const bytes = this.bytes;
+      const info = this.#info;
+      for (let r = 0; r < this.size; r++) {
+        const end = info[4 * r] + info[4 * r + 3];
+        for (let i = info[4 * r] + 1; i < end; i++) spanned[(bytes[i - 1] << 8) | bytes[i]] = 1;
+      }
+      this.#spanned = spanned;
+    }
+    return this.#spanned;
+  }
+
   lengthOf(rank: number): number {
-    return this.#info[2 * rank + 2] - this.#info[2 * rank];
+    return this.#info[4 * rank + 3];
   }
 
   /** The bytes of a token (a view, not a copy). */
   bytesOf(rank: number): Uint8Array {
-    return this.bytes.subarray(this.#info[2 * rank], this.#info[2 * rank + 2]);
+    const o = this.#info[4 * rank];
+    return this.bytes.subarray(o, o + this.#info[4 * rank + 3]);
   }
 
-  /** Rank of the token whose bytes are buf[start, start + len) with hash h (hashes as bpe.ts computes them), or NO_RANK. */
+  /** Rank of the token whose bytes are buf[start, start + len) with hash h (as bpe.ts computes it), or NO_RANK. */
   find(buf: Uint8Array, start: number, len: number, h: number): number {
     if (len > this.#maxLength) return NO_RANK;
+    const key = (len << 24) | 0;
+    const w0 = wordOf(buf, start, len, 0);
+    const w1 = wordOf(buf, start, len, 4);
     const slots = this.#slots;
-    const info = this.#info;
-    const bytes = this.bytes;
     let slot = Math.imul(h, GOLDEN) >>> this.#shift;
     for (;;) {
-      const entry = slots[2 * slot + 1];
+      const at = 4 * slot;
+      const entry = slots[at + 1];
       if (entry === 0) return NO_RANK;
-      if (slots[2 * slot] === h) {
-        const o = info[2 * entry - 2];
-        if (info[2 * entry] - o === len) {
-          let i = 0;
-          while (i < len && bytes[o + i] === buf[start + i]) i++;
-          if (i === len) return entry - 1;
-        }
+      if (slots[at] === h && (entry & 0xff000000) === key && slots[at + 2] === w0 && slots[at + 3] === w1) {
+        const r = (entry & 0xffffff) - 1;
+        if (len <= 8) return r;
+        const o = this.#info[4 * r];
+        const bytes = this.bytes;
+        let i = 8;
+        while (i < len && bytes[o + i] === buf[start + i]) i++;
+        if (i === len) return r;
+      }
+      slot = (slot + 1) & this.#mask;
+    }
+  }
+
+  /**
+   * find() for an ASCII piece text[start, start + len) with hash h and its first 8 char codes packed
+   * as w0 and w1 (as wordOf packs bytes).
+   */
+  findText(text: string, start: number, len: number, h: number, w0: number, w1: number): number {
+    if (len > this.#maxLength) return NO_RANK;
+    const key = (len << 24) | 0;
+    const slots = this.#slots;
+    let slot = Math.imul(h, GOLDEN) >>> this.#shift;
+    for (;;) {
+      const at = 4 * slot;
+      const entry = slots[at + 1];
+      if (entry === 0) return NO_RANK;
+      if (slots[at] === h && (entry & 0xff000000) === key && slots[at + 2] === w0 && slots[at + 3] === w1) {
+        const r = (entry & 0xffffff) - 1;
+        if (len <= 8) return r;
+        const o = this.#info[4 * r];
+        const bytes = this.bytes;
+        let i = 8;
+        while (i < len && bytes[o + i] === text.charCodeAt(start + i)) i++;
+        if (i === len) return r;
       }
       slot = (slot + 1) & this.#mask;
     }
@@ -120,14 +185,13 @@ export class RankTables {
     const m = 3 * ((Math.imul(a, 0x2545f491) ^ b) & (MEMO_SLOTS - 1));
     if (memo[m] === a && memo[m + 1] === b) return memo[m + 2];
     const info = this.#info;
-    const oa = info[2 * a];
-    const ob = info[2 * b];
-    const lb = info[2 * b + 2] - ob;
-    const len = info[2 * a + 2] - oa + lb;
+    const la = info[4 * a + 3];
+    const lb = info[4 * b + 3];
+    const len = la + lb;
     let r = NO_RANK;
     if (len <= this.#maxLength) {
-      const h = (Math.imul(info[2 * a + 1], POW[lb]) + info[2 * b + 1]) | 0;
-      r = buf === undefined ? this.#findPair(h, len, oa, ob, len - lb) : this.find(buf, start, len, h);
+      const h = (Math.imul(info[4 * a + 1], POW[lb]) + info[4 * b + 1]) | 0;
+      r = buf === undefined ? this.#findPair(h, len, a, b) : this.#findAt(buf, start, len, h);
     }
     memo[m] = a;
     memo[m + 1] = b;
@@ -135,24 +199,47 @@ export class RankTables {
     return r;
   }
 
-  /** find() for the bytes of token a (at oa, la bytes) followed by those of token b (at ob). */
-  #findPair(h: number, len: number, oa: number, ob: number, la: number): number {
-    const slots = this.#slots;
+  /** find() by hash and length, then the bytes: for merges, whose candidates are often longer than 8 bytes. */
+  #findAt(buf: Uint8Array, start: number, len: number, h: number): number {
     const info = this.#info;
     const bytes = this.bytes;
+    const slots = this.#slots;
     let slot = Math.imul(h, GOLDEN) >>> this.#shift;
     for (;;) {
-      const entry = slots[2 * slot + 1];
+      const at = 4 * slot;
+      const entry = slots[at + 1];
       if (entry === 0) return NO_RANK;
-      if (slots[2 * slot] === h) {
-        const o = info[2 * entry - 2];
-        if (info[2 * entry] - o === len) {
-          let i = 0;
-          while (i < la && bytes[o + i] === bytes[oa + i]) i++;
-          if (i === la) {
-            while (i < len && bytes[o + i] === bytes[ob + i - la]) i++;
-            if (i === len) return entry - 1;
-          }
+      if (slots[at] === h && entry >>> 24 === len) {
+        const r = (entry & 0xffffff) - 1;
+        const o = info[4 * r];
+        let i = 0;
+        while (i < len && bytes[o + i] === buf[start + i]) i++;
+        if (i === len) return r;
+      }
+      slot = (slot + 1) & this.#mask;
+    }
+  }
+
+  /** find() for the bytes of token a followed by those of token b. */
+  #findPair(h: number, len: number, a: number, b: number): number {
+    const info = this.#info;
+    const oa = info[4 * a];
+    const la = info[4 * a + 3];
+    const ob = info[4 * b];
+    const bytes = this.bytes;
+    const slots = this.#slots;
+    let slot = Math.imul(h, GOLDEN) >>> this.#shift;
+    for (;;) {
+      const at = 4 * slot;
+      const entry = slots[at + 1];
+      if (entry === 0) return NO_RANK;
+      if (slots[at] === h && entry >>> 24 === len) {
+        const o = info[4 * ((entry & 0xffffff) - 1)];
+        let i = 0;
+        while (i < la && bytes[o + i] === bytes[oa + i]) i++;
+        if (i === la) {
+          while (i < len && bytes[o + i] === bytes[ob + i - la]) i++;
+          if (i === len) return (entry & 0xffffff) - 1;
         }
       }
       slot = (slot + 1) & this.#mask;
