@@ -1,9 +1,8 @@
 import { ALGORITHMS, DEFAULTS as LIMITER, LIMIT_RANGES, defaultKeyPrefix } from '../accelerators/ratelimit/options';
 import { POOL_DEFAULTS, POOL_RANGES } from '../accelerators/pool/dispatchers';
 import { TOKEN_CACHE_DEFAULTS } from '../accelerators/tokens/memo';
-import {
-  checkEnvironmentVariables, checkLitellmSettings, checkModelList, checkRouterSettings, Problems,
-} from '../accelerators/router/config';
+// The router's checks of its sections: settings validators, like ratelimit/options (no router code).
+import * as routerConfig from '../accelerators/router/config';
 import { ConfigError } from '../errors';
 import {
   MAX_TIMER_MS, bool, bytesText, featureMode, filePath, int, kept, limitsByName, oneOf, redisUrl, text,
@@ -101,8 +100,8 @@ const LITELLM_PARSERS: Partial<Record<keyof LitellmSections, Parser<unknown>>> =
   model_list: {
     accepted: 'a list of { model_name, litellm_params: { model, ... }, model_info? } (LiteLLM proxy format)',
     parse(value, where) {
-      const p = new Problems();
-      checkModelList(p, value, process.env, {}, where);
+      const p = new routerConfig.Problems();
+      routerConfig.checkModelList(p, value, process.env, {}, where);
       p.throwIfAny();
       return value;
     },
@@ -110,21 +109,21 @@ const LITELLM_PARSERS: Partial<Record<keyof LitellmSections, Parser<unknown>>> =
   router_settings: {
     accepted: "LiteLLM Router's settings (routing_strategy, num_retries, fallbacks, ...)",
     parse(value, where) {
-      checkRouterSettings(value, where);
+      routerConfig.checkRouterSettings(value, where);
       return value;
     },
   },
   litellm_settings: {
     accepted: 'litellm settings (LiteLLM proxy format; num_retries, request_timeout, fallbacks... are checked)',
     parse(value, where) {
-      checkLitellmSettings(value, where);
+      routerConfig.checkLitellmSettings(value, where);
       return value;
     },
   },
   environment_variables: {
     accepted: 'an object of NAME: value (LiteLLM proxy format)',
     parse(value, where) {
-      checkEnvironmentVariables(value, where);
+      routerConfig.checkEnvironmentVariables(value, where);
       return value;
     },
   },

@@ -74,7 +74,7 @@ describe('startup cost of the config', () => {
   it('reading it (what register.mjs does first) loads no package and nothing but settings', () => {
     const files = loaded({ FAST_LITELLM_CONFIG: file('plain.json', '{"errorThreshold": 3}') });
     expect(files.filter((f) => f.includes('node_modules'))).toEqual([]);
-    const settings = /^dist\/cjs\/(config|errors|accelerators\/(ratelimit\/options|pool\/dispatchers|tokens\/memo))/;
+    const settings = /^dist\/cjs\/(config|errors|accelerators\/(ratelimit\/options|pool\/dispatchers|tokens\/memo|router\/(config|config-values|defaults|types)\.js))/;
     expect(files.filter((f) => !settings.test(f))).toEqual([]);
   });
 
