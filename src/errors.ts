@@ -14,6 +14,8 @@ export const CODES = Object.freeze({
   USAGE: 'FAST_LITELLM_USAGE',
   MOCK_OPTION: 'FAST_LITELLM_MOCK_OPTION',
   GATEWAY_UNREACHABLE: 'FAST_LITELLM_GATEWAY_UNREACHABLE',
+  MISSING_DEPENDENCY: 'FAST_LITELLM_MISSING_DEPENDENCY',
+  CAPACITY: 'FAST_LITELLM_CAPACITY',
 } as const);
 
 export type ErrorCode = (typeof CODES)[keyof typeof CODES];
@@ -56,6 +58,24 @@ export class OutOfRangeError extends RangeError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'OutOfRangeError';
+  }
+}
+
+/** An optional dependency a feature needs is not installed (ioredis for Redis, say). */
+export class MissingDependencyError extends Error {
+  readonly code: ErrorCode = CODES.MISSING_DEPENDENCY;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MissingDependencyError';
+  }
+}
+
+/** A bounded structure that cannot take more (a store whose every key holds a parallel slot). */
+export class CapacityError extends Error {
+  readonly code: ErrorCode = CODES.CAPACITY;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CapacityError';
   }
 }
 

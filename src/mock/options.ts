@@ -1,3 +1,4 @@
+import { CODES, type ErrorCode, InvalidArgumentError, invalidMessage } from '../errors';
 // Options of the embedded mock LLM server, their defaults and their checks (one place).
 
 export type FailStatus = 429 | 500 | 502 | 503 | 504 | number;
@@ -68,20 +69,27 @@ export const DEFAULTS: ResolvedOptions = Object.freeze({
   keepAliveTimeoutMs: 30_000,
 });
 
-export class MockOptionError extends Error {
-  readonly code = 'FAST_LITELLM_MOCK_OPTION';
+/** A bad startMockServer() option (or mock-server CLI flag), in the package's message style. */
+export class MockOptionError extends InvalidArgumentError {
+  override readonly code: ErrorCode = CODES.MOCK_OPTION;
+  constructor(message: string) {
+    super(message);
+    this.name = 'MockOptionError';
+  }
 }
+
+const bad = (name: string, v: unknown, accepted: string) => new MockOptionError(invalidMessage(`startMockServer: ${name}`, v, accepted));
 
 function num(name: string, v: unknown, min: number, max: number, integer: boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
     const kind = integer ? 'an integer' : 'a number';
-    throw new MockOptionError(`mock server option ${name} must be ${kind} from ${min} to ${max}, got ${String(v)}`);
+    throw bad(name, v, `${kind} from ${min} to ${max}`);
   }
   return v;
 }
 
 function bool(name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new MockOptionError(`mock server option ${name} must be a boolean, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw bad(name, v, 'true or false');
   return v;
 }
 
@@ -103,7 +111,7 @@ const NUMERIC: Record<string, [number, number, boolean]> = {
 const BOOLEAN = ['splitLines', 'splitUtf8', 'unicode', 'ref', 'shouldRetry'];
 
 export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions {
-  if (options === null || typeof options !== 'object') throw new MockOptionError('mock server options must be an object');
+  if (options === null || typeof options !== 'object') throw bad('options', options, 'an object');
   const out: Record<string, unknown> = { ...DEFAULTS };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
@@ -113,10 +121,10 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     } else if (BOOLEAN.includes(key)) {
       out[key] = bool(key, value);
     } else if (key === 'host') {
-      if (typeof value !== 'string' || value === '') throw new MockOptionError(`mock server option host must be a non-empty string, got ${String(value)}`);
+      if (typeof value !== 'string' || value === '') throw bad('host', value, 'a non-empty string');
       out.host = value;
     } else {
-      throw new MockOptionError(`unknown mock server option ${key}`);
+      throw new MockOptionError(`startMockServer: unknown option ${JSON.stringify(key)}`);
     }
   }
   return out as ResolvedOptions;

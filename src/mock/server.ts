@@ -2,7 +2,8 @@
 // handlers use (OpenAI-compatible chat/embeddings, Ollama generate/embeddings, Anthropic /v1/complete).
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { resolveOptions, type MockServerOptions, type ResolvedOptions } from './options';
+import { invalidMessage } from '../errors';
+import { MockOptionError, resolveOptions, type MockServerOptions, type ResolvedOptions } from './options';
 import { embeddingBase64, estimateTokens, makeEmbedding, makeReply, mulberry32 } from './content';
 import * as fmt from './formats';
 import { writeStream } from './writer';
@@ -127,10 +128,10 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
   const { models, onRequest, ...rest } = options;
   const o: ResolvedOptions = resolveOptions(rest);
   if (models !== undefined && (models === null || typeof models !== 'object')) {
-    throw new TypeError('mock server option models must be an object of per-model overrides');
+    throw new MockOptionError(invalidMessage('startMockServer: models', models, 'an object of per-model overrides'));
   }
   if (onRequest !== undefined && typeof onRequest !== 'function') {
-    throw new TypeError('mock server option onRequest must be a function');
+    throw new MockOptionError(invalidMessage('startMockServer: onRequest', onRequest, 'a function'));
   }
   const dice = mulberry32(o.seed ^ 0x9e3779b9);
   let stats = freshStats();

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../errors';
 import { allStats, type ComponentSummary, summarize } from './registry';
 
 // Everything here is derived from counters and timings only: no arguments, results, model names or
@@ -57,7 +58,7 @@ const CSV_COLUMNS: (keyof ComponentSummary)[] = [
 ];
 
 export function exportPerformanceData(component?: string, format: 'json' | 'csv' = 'json'): string {
-  if (format !== 'json' && format !== 'csv') throw new TypeError(`format must be 'json' or 'csv', got ${JSON.stringify(format)}`);
+  if (format !== 'json' && format !== 'csv') invalidArgument('exportPerformanceData: format', format, "'json' or 'csv'");
   const rows = Object.values(getPerformanceStats(component));
   if (format === 'json') return JSON.stringify({ exportedAt: new Date().toISOString(), components: rows }, null, 2);
   const cell = (v: unknown): string => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));

@@ -35,7 +35,7 @@ describe('fast-litellm mock-server CLI', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(err.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toEqual([
-      'fast-litellm: mock server option failRate must be a number from 0 to 1, got 3',
+      'fast-litellm: startMockServer: failRate: invalid value 3; accepted: a number from 0 to 1',
     ]);
   }, 30_000);
 });

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { startMockServer } from '../../src/mock';
+import { MockOptionError } from '../../src/mock/options';
 
 describe('mock server: options', () => {
   it.each([
-    [{ failRate: 2 }, 'mock server option failRate must be a number from 0 to 1, got 2'],
-    [{ port: -1 }, 'mock server option port must be an integer from 0 to 65535, got -1'],
-    [{ chunkTokens: 0 }, 'mock server option chunkTokens must be an integer from 1 to 1000000, got 0'],
-    [{ splitLines: 'yes' }, 'mock server option splitLines must be a boolean, got yes'],
-    [{ latencyMS: 5 }, 'unknown mock server option latencyMS'],
+    [{ failRate: 2 }, 'startMockServer: failRate: invalid value 2; accepted: a number from 0 to 1'],
+    [{ port: -1 }, 'startMockServer: port: invalid value -1; accepted: an integer from 0 to 65535'],
+    [{ chunkTokens: 0 }, 'startMockServer: chunkTokens: invalid value 0; accepted: an integer from 1 to 1000000'],
+    [{ splitLines: 'yes' }, 'startMockServer: splitLines: invalid value "yes"; accepted: true or false'],
+    [{ latencyMS: 5 }, 'startMockServer: unknown option "latencyMS"'],
   ])('rejects %j', async (opts, message) => {
-    await expect(startMockServer(opts as any)).rejects.toThrow(message);
+    const err = await startMockServer(opts as any).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(MockOptionError);
+    expect(err).toMatchObject({ code: 'FAST_LITELLM_MOCK_OPTION', message });
   });
 
   it('answers 404 with an OpenAI error body on an unknown route, 400 on bad JSON', async () => {

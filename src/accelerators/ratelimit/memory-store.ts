@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors';
+import { CapacityError, InvalidArgumentError } from '../../errors';
 import { checkRange, DEFAULTS, sameSpec, type CheckResult, type LimitSpec } from './options';
 import { KeyTable } from './key-table';
 import { layoutFor, type SlotAlgorithm } from './slot-layout';
@@ -108,7 +108,7 @@ export class MemoryStore implements RateLimitStore {
     sw.step(now, 64);
     if (t.size < this.maxKeys) return;
     // Full of active keys: evict the first key from the cursor not holding a parallel slot.
-    if (!sw.evictAny()) throw new Error('MemoryStore: maxKeys reached and every key holds a parallel slot');
+    if (!sw.evictAny()) throw new CapacityError('MemoryStore: maxKeys reached and every key holds a parallel slot');
   }
 
   /** No free slot within a probe run of the new key's home: free one there (idle, growth, then eviction). */
@@ -122,7 +122,7 @@ export class MemoryStore implements RateLimitStore {
       return;
     }
     if (!sw.evict(from, count)) {
-      throw new Error('MemoryStore: no room for a new key: every key near it holds a parallel slot');
+      throw new CapacityError('MemoryStore: no room for a new key: every key near it holds a parallel slot');
     }
   }
 

@@ -1,6 +1,7 @@
 // The ioredis client a RedisStore builds for itself from a URL: unref'd from its first socket on, so it
 // never keeps a process alive (refused, black-holed, or killed and not back), and failing fast while
 // disconnected instead of queueing checks until Redis returns. Works with ioredis 5 and 6.
+import { MissingDependencyError } from '../../errors';
 
 /** The slice of an ioredis client the store uses. */
 export interface RedisLike {
@@ -29,11 +30,11 @@ function loadIoredis(): RedisCtor {
     // Optional peer dependency, loaded only when a RedisStore is built from a URL.
     mod = require('ioredis');
   } catch {
-    throw new Error('RedisStore: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }');
+    throw new MissingDependencyError('RedisStore: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }');
   }
   const m = mod as { default?: unknown; Redis?: unknown };
   const Redis = typeof mod === 'function' ? mod : m.Redis ?? m.default;
-  if (typeof Redis !== 'function') throw new Error('RedisStore: the installed ioredis exports no Redis class');
+  if (typeof Redis !== 'function') throw new MissingDependencyError('RedisStore: the installed ioredis exports no Redis class');
   return Redis as RedisCtor;
 }
 
