@@ -28,7 +28,7 @@ test: build lint
 clean:
 	rm -rf dist coverage
 
-# ---- benchmarks (bench helper) -------------------------------------------------------------
+# ---- benchmarks ------------------------------------------------------------------------------
 # Full shimmed-vs-baseline report (<= 15 min on 2 cores), then the before/after process run.
 # A FAILED row still fails the target, but only after the before/after run has also been made.
 comprehensive-benchmark: build

@@ -1,4 +1,4 @@
-// Core rows: litellm's handler lookup (patched by the foundation) and the guard's own cost.
+// Core rows: litellm's handler lookup and the guard's own cost.
 import { createRequire } from 'node:module';
 import { applyAcceleration } from '../../src/index';
 import { guard, unwrap } from '../../src/shims/guard';
@@ -67,7 +67,7 @@ const guardOverhead: BenchRow = {
   baseline: () => loop(bare),
   accelerated: () => loop(guarded),
   itemsPerOp: CALLS,
-  // An accepted cost, not a speedup: the bar is "well under 1 µs per call".
+  // An accepted cost, not a speedup: the bar is "well under 1 µs per call".
   minSpeedup: 0.25,
 };
 
