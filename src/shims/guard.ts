@@ -5,6 +5,7 @@ import { getConfig } from '../config';
 import { statsFor } from '../stats/registry';
 import { OFF, ROLLOUT, SHADOW, featureState, inRollout, recordError } from './features';
 
+// Any function, callable with anything: with `unknown` parameters no specific function would be assignable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFn = (this: any, ...args: any[]) => any;
 
@@ -83,7 +84,6 @@ export function guard<F extends AnyFn>(spec: GuardSpec<F>): F {
       return fallback(this, arguments, err);
     }
     if (handleAsync && isThenable(result)) {
-      const self = this;
       const args = arguments;
       return result.then(
         (value) => {
@@ -91,7 +91,7 @@ export function guard<F extends AnyFn>(spec: GuardSpec<F>): F {
           stats.accelerated++;
           return value;
         },
-        (err: unknown) => fallback(self, args, err),
+        (err: unknown) => fallback(this, args, err),
       );
     }
     stats.acceleratedNs.record((performance.now() - t0) * 1e6);

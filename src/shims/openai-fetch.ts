@@ -42,7 +42,8 @@ export function sdkDefaultFetch(rowId: string) {
     const native = nativeFetch;
     const fast = pooled(native, { response: 'web' });
     const accelerated: FetchLike = function fetch(input, init) {
-      // A client built while the acceleration was on keeps this fetch: after removeAcceleration() it is the native one again.
+      // A client built while the acceleration was on keeps this fetch: after removeAcceleration()
+      // it is the native one again.
       if (!isActive() || !onlySdkKeys(init)) return native(input, init);
       return fast(input, init);
     };

@@ -80,7 +80,8 @@ export function sdkFetch(rowId: string) {
     const fast = pooled(nodeFetch);
     const accelerated = function fetch(url: unknown, init?: { agent?: unknown }): Promise<unknown> {
       const agent = init?.agent;
-      // A client built while the acceleration was on keeps this fetch: after removeAcceleration() it is node-fetch again.
+      // A client built while the acceleration was on keeps this fetch: after removeAcceleration()
+      // it is node-fetch again.
       if (!isActive()) return nodeFetch(url, init);
       if (agent !== undefined && (typeof defaultAgent !== 'function' || agent !== defaultAgent(String(url)))) return nodeFetch(url, init);
       return fast(url, init);

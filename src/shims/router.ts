@@ -22,7 +22,6 @@ const ROUTED = Symbol.for('fast-litellm.routed');
 
 function litellmModule(kind: Kind): Record<string, unknown> | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(kind === 'completion' ? 'litellm/dist/src/completion' : 'litellm/dist/src/embedding');
   } catch {
     return undefined;
@@ -34,7 +33,6 @@ function completionHandler(model: string): { found: boolean; openai: boolean } |
   const mod = litellmModule('completion');
   if (mod === undefined) return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { getHandler } = require('litellm/dist/src/handlers/getHandler') as { getHandler: AnyFn };
     const map = mod.MODEL_HANDLER_MAPPINGS as Record<string, unknown>;
     const h = getHandler(model, map);

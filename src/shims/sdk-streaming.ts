@@ -5,7 +5,11 @@ import type { AnyFn } from './guard';
 // same Stream class, iterated by the fast reader, which hands anything beyond the common path to the
 // SDK's own reader (called with every argument it was given).
 
-type StreamClass = new (iterator: () => AsyncIterator<unknown>, controller: AbortController, client?: unknown) => unknown;
+type StreamClass = new (
+  iterator: () => AsyncIterator<unknown>,
+  controller: AbortController,
+  client?: unknown,
+) => unknown;
 
 const isAbortError = (e: unknown): boolean =>
   typeof e === 'object' && e !== null
@@ -27,7 +31,8 @@ export const SSE_PREFIX_DONE: SseRules = Object.freeze({
 export const SSE_EXACT_DONE: SseRules = Object.freeze({
   isDone: (data: string) => data === '[DONE]',
   afterDone: 'cancel',
-  quiet: (e: unknown, signal: AbortSignal | undefined) => isAbortError(e) || (signal?.aborted === true && e === signal.reason),
+  quiet: (e: unknown, signal: AbortSignal | undefined) =>
+    isAbortError(e) || (signal?.aborted === true && e === signal.reason),
   stopOnAbort: true,
 });
 
@@ -49,7 +54,8 @@ const EMPTY_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() 
  * an empty body, iterated twice. Only reached when an app iterates one stream twice.
  */
 async function* consumedError(original: AnyFn, Stream: unknown): AsyncGenerator<unknown> {
-  const probe = original.call(Stream, { body: EMPTY_BODY, headers: new Headers() }, new AbortController()) as AsyncIterable<unknown>;
+  const emptyResponse = { body: EMPTY_BODY, headers: new Headers() };
+  const probe = original.call(Stream, emptyResponse, new AbortController()) as AsyncIterable<unknown>;
   for await (const _ of probe) { /* empty */ }
   yield* probe;
 }
@@ -64,7 +70,11 @@ type Mode = 'v4' | 'v5+';
 export function fastFromSSEResponse(mode: Mode, fixedRules?: SseRules) {
   return (original: AnyFn, Stream: Record<string, unknown>): AnyFn => {
     const rules = fixedRules ?? sseRulesOf(original);
-    return function fromSSEResponse(this: unknown, response: { body?: unknown; headers?: unknown }, controller: AbortController) {
+    return function fromSSEResponse(
+      this: unknown,
+      response: { body?: unknown; headers?: unknown },
+      controller: AbortController,
+    ) {
       const body = response?.body as AsyncIterable<unknown> | null | undefined;
       const args = arguments;
       const client = mode === 'v4' ? undefined : args[2];

@@ -16,7 +16,10 @@ function applyTokenConfig(): void {
   const { cacheBytes, workers, workerThreshold } = getConfig().tokens;
   configureTokenCache({ maxBytes: cacheBytes });
   // 0 means "choose for this machine" (the pool's own defaults).
-  configureTokenPool({ ...(workers > 0 ? { maxThreads: workers } : {}), ...(workerThreshold > 0 ? { inlineBelowChars: workerThreshold } : {}) });
+  configureTokenPool({
+    ...(workers > 0 ? { maxThreads: workers } : {}),
+    ...(workerThreshold > 0 ? { inlineBelowChars: workerThreshold } : {}),
+  });
 }
 
 const REPLACEMENTS = {
@@ -27,7 +30,11 @@ const REPLACEMENTS = {
     if (!completion) return undefined;
     const promptTokens = countTokens(prompt, CL100K);
     const completionTokens = countTokens(completion, CL100K);
-    return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    return {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
   },
   toEmbeddingUsage(prompt: string) {
     const n = countTokens(prompt, CL100K);

@@ -8,6 +8,8 @@ import { state } from './state';
 // deferred request never reaches the hooks before it is really loaded.
 
 type RequireFn = (this: NodeJS.Module, id: string) => unknown;
+type ModuleRequire = typeof Module.prototype.require;
+type ModuleExports = Record<string | symbol, unknown>;
 const isDefer = (row: PatchRow): row is DeferRow => 'defer' in row;
 
 /**
@@ -16,8 +18,8 @@ const isDefer = (row: PatchRow): row is DeferRow => 'defer' in row;
  * The real module loads through the whole require chain (hooks included) on first access.
  */
 function deferredModule(parent: NodeJS.Module, request: string, load: RequireFn): object {
-  let real: Record<string | symbol, unknown> | undefined;
-  const get = (): Record<string | symbol, unknown> => (real ??= load.call(parent, request) as Record<string | symbol, unknown>);
+  let real: ModuleExports | undefined;
+  const get = (): ModuleExports => (real ??= load.call(parent, request) as ModuleExports);
   preload(() => {
     if (state.active && real === undefined) get();
   });
@@ -77,10 +79,10 @@ export function installDefer(): void {
     }
     return previous.apply(this, arguments as unknown as [string]);
   };
-  Module.prototype.require = ours as typeof Module.prototype.require;
+  Module.prototype.require = ours as ModuleRequire;
   state.hooks.defer = {
     unhook() {
-      if (Module.prototype.require === (ours as unknown)) Module.prototype.require = previous as typeof Module.prototype.require;
+      if (Module.prototype.require === (ours as unknown)) Module.prototype.require = previous as ModuleRequire;
     },
   };
 }

@@ -68,7 +68,11 @@ function rewrite(url: string, result: LoadResult): LoadResult {
 }
 
 /** module.register's async load hook. */
-export async function load(url: string, context: unknown, nextLoad: NextLoad<Promise<LoadResult>>): Promise<LoadResult> {
+export async function load(
+  url: string,
+  context: unknown,
+  nextLoad: NextLoad<Promise<LoadResult>>,
+): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   return targetOf(url) === undefined ? result : rewrite(url, result);
 }

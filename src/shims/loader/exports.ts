@@ -82,7 +82,13 @@ function apply(s: Seen): void {
   let replacement: unknown;
   try {
     replacement = 'replace' in row
-      ? guard({ component: row.id, feature: row.feature, original: original as AnyFn, accelerated: row.replace(original as AnyFn, holder), ...row.guard })
+      ? guard({
+        component: row.id,
+        feature: row.feature,
+        original: original as AnyFn,
+        accelerated: row.replace(original as AnyFn, holder),
+        ...row.guard,
+      })
       : row.value(original, holder);
   } catch (err) {
     setStatus(row, { state: 'skipped', version, reason: `setup failed: ${(err as Error).message}` });
@@ -113,7 +119,9 @@ export function restore(a: Applied, why: 'off' | 'removed'): void {
 }
 
 /** Sets a property of module exports or of an exported object. */
-function setProperty(target: Record<string, unknown>, key: string, value: unknown, desc: PropertyDescriptor | undefined): boolean {
+type Holder = Record<string, unknown>;
+
+function setProperty(target: Holder, key: string, value: unknown, desc: PropertyDescriptor | undefined): boolean {
   try {
     if (desc === undefined || desc.writable || desc.set) {
       target[key] = value;
@@ -127,9 +135,11 @@ function setProperty(target: Record<string, unknown>, key: string, value: unknow
   return target[key] === value;
 }
 
-function restoreProperty(target: Record<string, unknown>, key: string, original: unknown, desc: PropertyDescriptor | undefined): void {
+function restoreProperty(target: Holder, key: string, original: unknown, desc: PropertyDescriptor | undefined): void {
   try {
-    if (desc !== undefined && !desc.writable && !desc.set && desc.configurable) Object.defineProperty(target, key, desc);
+    // setProperty redefined such a property (a re-export getter): put the getter back as it was.
+    const redefined = desc !== undefined && !desc.writable && !desc.set && desc.configurable;
+    if (redefined) Object.defineProperty(target, key, desc);
     else target[key] = original;
   } catch {
     warnOnce(`could not restore ${key}; the replacement stays`);

@@ -54,7 +54,8 @@ export function installJsLoader(): void {
     try {
       source = withBindings(readFileSync(filename, 'utf8'), rows);
       if (source !== undefined) {
-        (module as unknown as Record<symbol, unknown>)[BINDINGS] = Object.fromEntries(rows.map((r) => [r.global, r.binding()]));
+        const values = Object.fromEntries(rows.map((r) => [r.global, r.binding()]));
+        (module as unknown as Record<symbol, unknown>)[BINDINGS] = values;
       }
     } catch (err) {
       source = undefined;
