@@ -92,15 +92,22 @@ function libRow(mode: Mode, kind: TextKind, [tokens, label, variants]: (typeof S
 }
 
 // --- every hostile 1 MiB shape --------------------------------------------------------------------
+interface LibraryRun {
+  ms: number;
+  ids?: number[];
+  /** The library failed (tiktoken's WASM hits `unreachable` on some 1 MiB pieces). */
+  error?: string;
+}
+
 /** A library's encode of `text` in a worker, killed after capMs: undefined when it did not finish. */
-function libraryInWorker(lib: 'js-tiktoken' | 'tiktoken', text: string, capMs: number): Promise<{ ms: number; ids: number[] } | undefined> {
+function libraryInWorker(lib: 'js-tiktoken' | 'tiktoken', text: string, capMs: number): Promise<LibraryRun | undefined> {
   const code = `const { parentPort, workerData } = require('node:worker_threads');
     const lib = require(workerData.lib);
     const enc = workerData.wasm ? lib.get_encoding('cl100k_base') : lib.getEncoding('cl100k_base');
     parentPort.postMessage('ready');
     const t = performance.now(); const ids = Array.from(enc.encode(workerData.text));
     parentPort.postMessage({ ms: performance.now() - t, ids });`;
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const w = new Worker(code, { eval: true, workerData: { lib: lib === 'tiktoken' ? require.resolve('tiktoken') : JS_TIKTOKEN, wasm: lib === 'tiktoken', text } });
     let timer: NodeJS.Timeout | undefined;
     w.on('message', (m) => {
@@ -112,9 +119,10 @@ function libraryInWorker(lib: 'js-tiktoken' | 'tiktoken', text: string, capMs: n
       void w.terminate();
       resolve(m);
     });
+    const started = performance.now();
     w.once('error', (e) => {
       clearTimeout(timer);
-      reject(e);
+      resolve({ ms: performance.now() - started, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
     });
   });
 }
@@ -141,7 +149,7 @@ const hostileRow: CustomRow = {
       encoder.encode(text, ours);
       const [jsRun, wasmRun] = [await libraryInWorker('js-tiktoken', text, capMs), await libraryInWorker('tiktoken', text, capMs)];
       for (const [lib, r] of [['js-tiktoken', jsRun], ['tiktoken', wasmRun]] as const) {
-        if (r && !isDeepStrictEqual(r.ids, ours)) throw new Error(`${shape}: ${lib} gives ${r.ids.length} tokens, fast-litellm ${ours.length}`);
+        if (r?.ids && !isDeepStrictEqual(r.ids, ours)) throw new Error(`${shape}: ${lib} gives ${r.ids.length} tokens, fast-litellm ${ours.length}`);
       }
       const encodeMs: number[] = [];
       const countMs: number[] = [];
@@ -149,14 +157,15 @@ const hostileRow: CustomRow = {
         encodeMs.push(wallMs(() => encoder.encode(text, [])));
         countMs.push(wallMs(() => encoder.count(text)));
       }
-      const lib = (r: { ms: number } | undefined) => (r ? `${r.ms.toFixed(0)} ms` : `> ${capMs} ms (killed)`);
+      const lib = (r: LibraryRun | undefined) => (r === undefined ? `> ${capMs} ms (killed)` : r.error ? `threw "${r.error}"` : `${r.ms.toFixed(0)} ms`);
+      const libMs = (r: LibraryRun | undefined) => (r === undefined || r.error ? capMs : r.ms);
       results.push({
         label: shape,
         unit: 'ms',
         higherIsBetter: false,
-        baseline: summarize([jsRun?.ms ?? capMs]),
+        baseline: summarize([libMs(jsRun)]),
         accelerated: summarize(encodeMs),
-        peers: { [`tiktoken ${WASM_VERSION} (WASM) encode`]: summarize([wasmRun?.ms ?? capMs]), 'fast-litellm count': summarize(countMs) },
+        peers: { [`tiktoken ${WASM_VERSION} (WASM) encode`]: summarize([libMs(wasmRun)]), 'fast-litellm count': summarize(countMs) },
         note: `${Buffer.byteLength(text) >> 10} KiB UTF-8, ${ours.length} tokens; js-tiktoken ${lib(jsRun)}, tiktoken ${lib(wasmRun)}; `
           + `fast-litellm encode ${Math.max(...encodeMs).toFixed(0)} ms, count ${Math.max(...countMs).toFixed(0)} ms (worst of ${encodeMs.length}); ids equal where a library finished`,
       });

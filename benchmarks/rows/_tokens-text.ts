@@ -100,11 +100,14 @@ export function hostileShapes(): Record<string, string> {
   const r = lcg(99);
   const from = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
   const scripts = [[0x61, 26], [0x430, 32], [0x4e00, 2000], [0x3b1, 24], [0x5d0, 27], [0x905, 40]] as const;
-  let mixed = '';
-  while (Buffer.byteLength(mixed) < MiB - 8) {
+  const chars: string[] = [];
+  for (let bytes = 0; bytes < MiB - 8; ) {
     const [base, span] = scripts[Math.floor(r() * scripts.length)];
-    mixed += String.fromCodePoint(base + Math.floor(r() * span));
+    const c = base + Math.floor(r() * span);
+    chars.push(String.fromCodePoint(c));
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
   }
+  const mixed = chars.join('');
   return {
     'one letter': repeatTo1MiB('a'),
     spaces: repeatTo1MiB(' '),

@@ -43,50 +43,73 @@ export class RankTables {
   readonly #maxLength: number;
   #spanned: Uint8Array | undefined;
   /** A direct-mapped memo of merge(a, b) as (a, b, rank) triples: runs ask the same pairs again and again. */
-  readonly #memo = new Int32Array(MEMO_SLOTS * 3).fill(-1);
+  #memo: Int32Array | undefined;
   /** Rank of the one-byte token b. */
   readonly single = new Int32Array(256);
   /** Rank of the two-byte token (b0 << 8 | b1), or NO_RANK. */
   readonly pairs = new Int32Array(65536).fill(NO_RANK);
 
   constructor({ lengths, bytes }: TableData) {
+    // Runs once per encoding and process, on its first count, so it is written for speed: one pass
+    // over the bytes for hashes and words, then the slots filled in order of their home slot (a
+    // counting sort by the top bits), so the 4-8 MB table is written nearly sequentially, not at random.
     const size = lengths.length;
     this.size = size;
     this.bytes = bytes;
     const info = new Int32Array(size * 4);
+    const w1s = new Int32Array(size);
+    let bits = 1;
+    while (1 << bits < size * 2.5) bits++;
+    const mask = (1 << bits) - 1;
+    const shift = 32 - bits;
+    const GROUP_BITS = 8;
+    const groups = new Int32Array((1 << GROUP_BITS) + 1);
+    const single = this.single;
+    const pairs = this.pairs;
     let at = 0;
     let maxLength = 0;
     for (let r = 0; r < size; r++) {
       const len = lengths[r];
-      if (len > maxLength) maxLength = len;
-      let h = 0;
       const end = at + len;
-      for (let i = at; i < end; i++) h = (Math.imul(h, P) + bytes[i] + 1) | 0;
+      let h = 0;
+      let w0 = 0;
+      let w1 = 0;
+      for (let i = at; i < end; i++) {
+        const b = bytes[i];
+        h = (Math.imul(h, P) + b + 1) | 0;
+        const k = i - at;
+        if (k < 4) w0 |= b << (8 * k);
+        else if (k < 8) w1 |= b << (8 * (k - 4));
+      }
       info[4 * r] = at;
       info[4 * r + 1] = h;
-      info[4 * r + 2] = wordOf(bytes, at, len, 0);
+      info[4 * r + 2] = w0;
       info[4 * r + 3] = len;
+      w1s[r] = w1;
+      if (len > 0) {
+        if (len > maxLength) maxLength = len;
+        groups[(Math.imul(h, GOLDEN) >>> (32 - GROUP_BITS)) + 1]++;
+        if (len === 1) single[bytes[at]] = r;
+        else if (len === 2) pairs[(bytes[at] << 8) | bytes[at + 1]] = r;
+      }
       at = end;
     }
     if (at !== bytes.length) outOfRange('token table: byte count', bytes.length, `the sum of the lengths, ${at}`);
-    let bits = 1;
-    while (1 << bits < size * 2.5) bits++;
-    const slots = new Int32Array(4 << bits);
-    const mask = (1 << bits) - 1;
-    const shift = 32 - bits;
+    for (let g = 1; g < groups.length; g++) groups[g] += groups[g - 1];
+    const order = new Int32Array(groups[groups.length - 1]);
     for (let r = 0; r < size; r++) {
-      const len = lengths[r];
-      if (len === 0) continue;
+      if (info[4 * r + 3] > 0) order[groups[Math.imul(info[4 * r + 1], GOLDEN) >>> (32 - GROUP_BITS)]++] = r;
+    }
+    const slots = new Int32Array(4 << bits);
+    for (let j = 0; j < order.length; j++) {
+      const r = order[j];
       const h = info[4 * r + 1];
       let slot = Math.imul(h, GOLDEN) >>> shift;
       while (slots[4 * slot + 1] !== 0) slot = (slot + 1) & mask;
       slots[4 * slot] = h;
-      slots[4 * slot + 1] = (len << 24) | (r + 1);
+      slots[4 * slot + 1] = (info[4 * r + 3] << 24) | (r + 1);
       slots[4 * slot + 2] = info[4 * r + 2];
-      slots[4 * slot + 3] = wordOf(bytes, info[4 * r], len, 4);
-      const o = info[4 * r];
-      if (len === 1) this.single[bytes[o]] = r;
-      else if (len === 2) this.pairs[(bytes[o] << 8) | bytes[o + 1]] = r;
+      slots[4 * slot + 3] = w1s[r];
     }
     this.#info = info;
     this.#slots = slots;
@@ -181,7 +204,7 @@ export class RankTables {
    * memory the merge has in cache anyway.
    */
   merge(a: number, b: number, buf?: Uint8Array, start = 0): number {
-    const memo = this.#memo;
+    const memo = (this.#memo ??= new Int32Array(MEMO_SLOTS * 3).fill(-1));
     const m = 3 * ((Math.imul(a, 0x2545f491) ^ b) & (MEMO_SLOTS - 1));
     if (memo[m] === a && memo[m + 1] === b) return memo[m + 2];
     const info = this.#info;
