@@ -33,7 +33,6 @@ function without(headers: HeaderObject | undefined, drop: (lower: string) => boo
 
 /** A Location header sent as UTF-8 bytes reaches us as latin1 text; browsers and fetch read it as UTF-8. */
 function asUtf8(location: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(location) ? Buffer.from(location, 'latin1').toString('utf8') : location;
 }
 

@@ -18,7 +18,6 @@ function loadIoredis(): RedisCtor {
   let mod: unknown;
   try {
     // Optional peer dependency: loaded only when a router is given a Redis URL.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('ioredis');
   } catch {
     throw new Error('router: redis_url is set but the optional dependency ioredis is not installed (npm i ioredis)');
