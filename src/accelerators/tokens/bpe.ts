@@ -7,6 +7,7 @@
 //
 // Lone surrogates are encoded as U+FFFD, as UTF-8 encoding does before tiktoken sees the text; they
 // split like U+FFFD too (both are neither letter, number nor white space in every pattern).
+import { invalidArgument } from '../../errors';
 import { LongMerger } from './merge-long';
 import { CACHE_MAX_BYTES, PieceCache } from './piece-cache';
 import { SCAN as SCAN_STATE } from './scan-state';
@@ -16,7 +17,7 @@ import { NO_RANK as NONE, type RankTables } from './tables';
 const SCAN = SCAN_STATE;
 const NO_RANK = NONE;
 
-/** End of the pre-tokenizer piece that starts at `start` (its hash and head left in SCAN), or -1 to let the regex decide. */
+/** End of the pre-tokenizer piece that starts at `start` (hash and words left in SCAN), or -1: the regex decides. */
 export type PieceScanner = (text: string, start: number) => number;
 
 /** Above this many bytes a piece is merged with buckets; below, tiktoken's scan is faster. */
@@ -40,7 +41,7 @@ export class BpeEncoder {
 
   /** `scan`, when given, must split exactly like `pattern` (returning -1 hands one piece to the regex). */
   constructor(name: string, pattern: RegExp, load: () => RankTables, scan?: PieceScanner) {
-    if (!pattern.global) throw new TypeError(`BpeEncoder ${name}: the pattern needs the g flag`);
+    if (!pattern.global) invalidArgument(`BpeEncoder ${name}: pattern`, pattern.flags, 'flags with g');
     this.name = name;
     this.#pattern = pattern;
     this.#load = load;

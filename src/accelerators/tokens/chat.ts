@@ -62,7 +62,9 @@ export function tokenCounter(options: TokenCounterOptions): number {
     if (typeof text !== 'string') invalidArgument(`${WHERE}: text`, text, 'a string or an array of strings');
     return params.count(text);
   }
-  if (messages === undefined || messages === null) invalidArgument(`${WHERE}: messages`, messages, 'an array (or text)');
+  if (messages === undefined || messages === null) {
+    invalidArgument(`${WHERE}: messages`, messages, 'an array (or text)');
+  }
   if (!Array.isArray(messages)) invalidArgument(`${WHERE}: messages`, messages, 'an array');
   let total = countMessages(params, messages, options);
   if (!options.countResponseTokens) {
@@ -72,7 +74,11 @@ export function tokenCounter(options: TokenCounterOptions): number {
   return total;
 }
 
-function countMessages(params: Params, messages: readonly Record<string, unknown>[], options: TokenCounterOptions): number {
+function countMessages(
+  params: Params,
+  messages: readonly Record<string, unknown>[],
+  options: TokenCounterOptions,
+): number {
   let total = 0;
   for (let m = 0; m < messages.length; m++) {
     const message = messages[m];
@@ -117,7 +123,12 @@ function stringify(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
 }
 
-function countContentList(params: Params, list: readonly unknown[], options: TokenCounterOptions, where: string): number {
+function countContentList(
+  params: Params,
+  list: readonly unknown[],
+  options: TokenCounterOptions,
+  where: string,
+): number {
   const useDefault = options.useDefaultImageTokenCount === true;
   try {
     let total = 0;

@@ -33,11 +33,14 @@ export class JsTiktokenRules {
    * The rules for `getEncoding(encoding, extendedSpecialTokens)`, or undefined for extra special
    * tokens it cannot mirror (an empty name, an id that is no non-negative integer).
    */
-  static create(encoding: EncodingName, extendedSpecialTokens?: unknown, options: RulesOptions = {}): JsTiktokenRules | undefined {
+  static create(encoding: EncodingName, extendedSpecialTokens?: unknown, options: RulesOptions = {}):
+    JsTiktokenRules | undefined {
     const extra = extendedSpecialTokens ?? {};
     if (typeof extra !== 'object' || Array.isArray(extra)) return undefined;
-    const tokens: Record<string, number> = { ...SPECIAL_TOKENS[encoding], ...(extra as Record<string, unknown>) } as Record<string, number>;
-    for (const [name, id] of Object.entries(tokens)) if (name === '' || !Number.isSafeInteger(id) || id < 0) return undefined;
+    const tokens = { ...SPECIAL_TOKENS[encoding], ...(extra as Record<string, unknown>) } as Record<string, number>;
+    for (const [name, id] of Object.entries(tokens)) {
+      if (name === '' || !Number.isSafeInteger(id) || id < 0) return undefined;
+    }
     return new JsTiktokenRules(encoding, new SpecialTokens(tokens), options.flavor ?? 'tiktoken');
   }
 
@@ -55,7 +58,9 @@ export class JsTiktokenRules {
     }
     const allowed = allowedSpecial === 'all' ? new Set(specials.names) : toSet(allowedSpecial);
     if (allowed === undefined) return UNSUPPORTED;
-    const disallowed = disallowedSpecial === 'all' ? specials.names.filter((x) => !allowed.has(x)) : toSet(disallowedSpecial);
+    const disallowed = disallowedSpecial === 'all'
+      ? specials.names.filter((x) => !allowed.has(x))
+      : toSet(disallowedSpecial);
     if (disallowed === undefined) return UNSUPPORTED;
     const entries = [...disallowed];
     if (!entries.every((x) => typeof x === 'string')) return UNSUPPORTED;
@@ -82,8 +87,8 @@ export class JsTiktokenRules {
 /** `new Set(value)` for the values js-tiktoken's callers pass; undefined for anything else. */
 function toSet(value: unknown): Set<unknown> | undefined {
   if (value === null) return new Set();
-  if (typeof value === 'string' || Array.isArray(value) || value instanceof Set) return new Set(value as Iterable<unknown>);
-  return undefined;
+  const iterable = typeof value === 'string' || Array.isArray(value) || value instanceof Set;
+  return iterable ? new Set(value as Iterable<unknown>) : undefined;
 }
 
 function isEmptySet(value: unknown): boolean {

@@ -42,7 +42,9 @@ export class TokenMemo {
   #queueHead = 0;
 
   configure(options: TokenCacheOptions): void {
-    if (options === null || typeof options !== 'object') invalidArgument('configureTokenCache: options', options, 'an object');
+    if (options === null || typeof options !== 'object') {
+      invalidArgument('configureTokenCache: options', options, 'an object');
+    }
     for (const key of ['maxBytes', 'minChars'] as const) {
       const value = options[key];
       if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {

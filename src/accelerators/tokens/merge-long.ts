@@ -51,7 +51,9 @@ export class LongMerger {
   merge(buf: Uint8Array, n: number, from = 0): Int32Array {
     const t = this.#t;
     // Pieces cut from random text are short and many: their parts reuse one scratch array.
-    const nd = n <= SCRATCH_PARTS ? (this.#scratch ??= new Int32Array(SCRATCH_PARTS * FIELDS)) : new Int32Array(n * FIELDS);
+    const nd = n <= SCRATCH_PARTS
+      ? (this.#scratch ??= new Int32Array(SCRATCH_PARTS * FIELDS))
+      : new Int32Array(n * FIELDS);
     const end = n * FIELDS;
     const single = t.single;
     const pairs = t.pairs;

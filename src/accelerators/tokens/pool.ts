@@ -43,7 +43,9 @@ let workers: WorkerPool | undefined;
 const closed: WorkerPoolCounters = { offloaded: 0, retries: 0, timeouts: 0, poolErrors: 0, inlineFallbacks: 0 };
 
 export function configureTokenPool(options: TokenPoolOptions): void {
-  if (options === null || typeof options !== 'object') invalidArgument('configureTokenPool: options', options, 'an object');
+  if (options === null || typeof options !== 'object') {
+    invalidArgument('configureTokenPool: options', options, 'an object');
+  }
   const keys = ['inlineBelowChars', 'maxThreads', 'idleTimeoutMs', 'taskTimeoutMs'] as const;
   for (const key of keys) {
     const value = options[key];
@@ -160,7 +162,8 @@ export function getTokenPoolStats(): TokenPoolStats {
   const counters = Object.fromEntries(
     (Object.keys(closed) as (keyof WorkerPoolCounters)[]).map((key) => [key, closed[key] + (live?.[key] ?? 0)]),
   ) as unknown as WorkerPoolCounters;
-  return { started: workers?.started ?? false, threads: workers?.threads.length ?? 0, inline: inlineCounts, ...counters };
+  const threads = workers?.threads.length ?? 0;
+  return { started: workers?.started ?? false, threads, inline: inlineCounts, ...counters };
 }
 
 /** For tests: the live worker threads (to kill one mid-batch). */

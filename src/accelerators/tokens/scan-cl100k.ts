@@ -86,7 +86,9 @@ export function scanCl100k(text: string, s: number): number {
     if (d === 0x73 || d === 0x74 || d === 0x6d || d === 0x64) return hashPiece(text, s, s + 2); // 's 't 'm 'd
     if (s + 2 < n) {
       const e = text.charCodeAt(s + 2) | 0x20;
-      if ((d === 0x72 && e === 0x65) || (d === 0x76 && e === 0x65) || (d === 0x6c && e === 0x6c)) return hashPiece(text, s, s + 3); // 're 've 'll
+      // 're 've 'll
+      const contraction = (d === 0x72 && e === 0x65) || (d === 0x76 && e === 0x65) || (d === 0x6c && e === 0x6c);
+      if (contraction) return hashPiece(text, s, s + 3);
     }
   }
   if (k & L) return letters(text, s, s + 1, n);

@@ -277,7 +277,9 @@ export function rankListData(list: readonly (string | readonly number[] | undefi
   let total = 0;
   list.forEach((t, r) => {
     const b = t === undefined ? new Uint8Array(0) : typeof t === 'string' ? Buffer.from(t, 'utf8') : Uint8Array.from(t);
-    if (b.length > MAX_TOKEN_BYTES) outOfRange(`token table: length of rank ${r}`, b.length, `at most ${MAX_TOKEN_BYTES}`);
+    if (b.length > MAX_TOKEN_BYTES) {
+      outOfRange(`token table: length of rank ${r}`, b.length, `at most ${MAX_TOKEN_BYTES}`);
+    }
     lengths[r] = b.length;
     parts.push(b);
     total += b.length;

@@ -31,7 +31,8 @@ export class TiktokenRules {
   }
 
   /** The rules for `get_encoding(encoding, extend_special_tokens)`, or undefined when they cannot be mirrored. */
-  static create(encoding: EncodingName, extendSpecialTokens?: unknown, options: RulesOptions = {}): TiktokenRules | undefined {
+  static create(encoding: EncodingName, extendSpecialTokens?: unknown, options: RulesOptions = {}):
+    TiktokenRules | undefined {
     const tokens: Record<string, number> = { ...SPECIAL_TOKENS[encoding] };
     if (extendSpecialTokens !== undefined && extendSpecialTokens !== null) {
       if (Object.getPrototypeOf(extendSpecialTokens) !== Object.prototype) return undefined;
@@ -102,13 +103,18 @@ export class TiktokenRules {
  */
 function stringSet(value: unknown): Set<string> | undefined | Unsupported {
   if (value === undefined || value === null || typeof value !== 'object') return undefined;
-  if (!Array.isArray(value)) return typeof (value as { toJSON?: unknown }).toJSON === 'function' ? UNSUPPORTED : undefined;
+  if (!Array.isArray(value)) return hasToJSON(value) ? UNSUPPORTED : undefined;
   for (let i = 0; i < value.length; i++) {
     const entry: unknown = value[i];
-    if (typeof entry !== 'string') return typeof (entry as { toJSON?: unknown } | null)?.toJSON === 'function' ? UNSUPPORTED : undefined;
+    if (typeof entry !== 'string') return hasToJSON(entry) ? UNSUPPORTED : undefined;
     if (!isWellFormed(entry)) return UNSUPPORTED;
   }
   return new Set(value as string[]);
+}
+
+/** JSON.stringify would call it, so serde would see something we cannot predict. */
+function hasToJSON(value: unknown): boolean {
+  return typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function';
 }
 
 function isWellFormed(text: string): boolean {
