@@ -10,6 +10,7 @@ import { get_encoding, type Tiktoken } from 'tiktoken';
 import { ENCODINGS, getEncoder, getTables, JS_TIKTOKEN_PATTERNS, loadRankList } from '../../src/accelerators/tokens/encodings';
 import { JsTiktokenRules } from '../../src/accelerators/tokens/js-tiktoken-rules';
 import { LongMerger } from '../../src/accelerators/tokens/merge-long';
+import { rankSetOf } from '../../src/accelerators/tokens/rank-sets';
 import { UNSUPPORTED } from '../../src/accelerators/tokens/rules';
 import { SPECIAL_TOKENS } from '../../src/accelerators/tokens/special';
 import { readTableFile, writeTableFile } from '../../src/accelerators/tokens/table-file';
@@ -151,6 +152,18 @@ describe('library encoders: extra special tokens and bad input', () => {
     expect(JsTiktokenRules.create('o200k_base')!.encode(5)).toBe(UNSUPPORTED);
     expect(TiktokenRules.create('o200k_base')!.encode(undefined)).toBe(UNSUPPORTED);
     expect(TiktokenRules.create('o200k_base')!.encodeOrdinary({})).toBe(UNSUPPORTED);
+  });
+
+  it('recognises the four standard rank sets as both libraries ship them, and nothing else', () => {
+    for (const name of ENCODINGS) {
+      const js = require(`js-tiktoken/ranks/${name}`) as { default?: { bpe_ranks: string }; bpe_ranks?: string };
+      const wasm = require(`tiktoken/encoders/${name}.json`) as { bpe_ranks: string };
+      expect([name, rankSetOf((js.default ?? js).bpe_ranks), rankSetOf(wasm.bpe_ranks)]).toEqual([name, name, name]);
+      const edited = wasm.bpe_ranks.replace('IQ==', 'Ig==');
+      expect(rankSetOf(edited)).toBeUndefined();
+    }
+    expect(rankSetOf('! 0 IQ==')).toBeUndefined();
+    expect(rankSetOf(undefined)).toBeUndefined();
   });
 
   it("knows each library's special tokens and js-tiktoken's patterns", () => {

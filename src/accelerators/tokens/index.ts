@@ -15,3 +15,4 @@ export { SPECIAL_TOKENS } from './special';
 export { JsTiktokenRules } from './js-tiktoken-rules';
 export { TiktokenRules } from './tiktoken-rules';
 export { UNSUPPORTED, type RulesOptions, type Unsupported } from './rules';
+export { rankSetOf } from './rank-sets';
