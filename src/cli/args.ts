@@ -17,7 +17,7 @@ export interface OptSpec {
   kind: OptKind;
   /** Help text, one line; the same wording wherever the same option appears. */
   help: string;
-  default?: unknown;
+  default?: OptValue;
   /** Shown as the default in the help when the value is computed elsewhere (not set by the parser). */
   shownDefault?: string;
   /** Placeholder in the help, e.g. 'file'. */
@@ -36,12 +36,37 @@ export class UsageError extends Error {
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export function parseArgs(
+/** The value parseArgs gives an option of each kind. */
+interface KindValue {
+  string: string;
+  number: number;
+  int: number;
+  boolean: boolean;
+  list: string[];
+}
+type OptValue = KindValue[OptKind];
+/** 'max-tokens' -> 'maxTokens', as `camel` names the parsed options. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+type ValueOf<O extends OptSpec | undefined> = KindValue[NonNullable<O>['kind']];
+/** The keys of a spec whose options have a default (an option that may be absent from the spec has none). */
+type WithDefault<S> = { [K in keyof S]: S[K] extends { default: OptValue } ? K : never }[keyof S];
+
+/**
+ * The options parseArgs returns for a spec (declared with `satisfies Record<string, OptSpec>`, so
+ * that kinds and defaults are known): each under its camelCase name, always set when it has a default.
+ */
+export type ParsedOpts<S extends Record<string, OptSpec>> = {
+  [K in WithDefault<S> & string as Camel<K>]: ValueOf<S[K]>;
+} & {
+  [K in Exclude<keyof S, WithDefault<S>> & string as Camel<K>]?: ValueOf<S[K]>;
+};
+
+export function parseArgs<S extends Record<string, OptSpec>>(
   argv: string[],
-  spec: Record<string, OptSpec>,
+  spec: S,
   command?: string,
-): { opts: Record<string, any>; positionals: string[] } {
-  const opts: Record<string, any> = {};
+): { opts: ParsedOpts<S>; positionals: string[] } {
+  const opts: Record<string, OptValue> = {};
   const positionals: string[] = [];
   const fail = (message: string) => new UsageError(message, command);
   for (const [name, s] of Object.entries(spec)) if (s.default !== undefined) opts[camel(name)] = s.default;
@@ -92,7 +117,7 @@ export function parseArgs(
       opts[key] = n;
     }
   }
-  return { opts, positionals };
+  return { opts: opts as ParsedOpts<S>, positionals };
 }
 
 export interface CommandHelp {

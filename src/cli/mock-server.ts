@@ -9,7 +9,7 @@ const D = MOCK_DEFAULTS;
  * The mock's behaviour options, worded once: `mock-server` takes them as they are, `profile --mock`
  * as `--mock-<name>`. Defaults shown are the mock's own (src/mock/options.ts).
  */
-export const MOCK_BEHAVIOUR: Record<string, OptSpec> = {
+export const MOCK_BEHAVIOUR = {
   seed: { kind: 'int', help: 'seed of the replies and of the fault dice', shownDefault: String(D.seed) },
   'reply-tokens': { kind: 'int', help: 'tokens per reply (capped by max_tokens)', shownDefault: String(D.replyTokens) },
   'embedding-dims': { kind: 'int', help: 'length of embedding vectors', shownDefault: String(D.embeddingDims) },
@@ -24,14 +24,14 @@ export const MOCK_BEHAVIOUR: Record<string, OptSpec> = {
   'split-lines': { kind: 'boolean', help: 'cut streamed lines across socket writes' },
   'split-utf8': { kind: 'boolean', help: 'cut streamed lines inside multi-byte characters' },
   unicode: { kind: 'boolean', help: 'non-ASCII reply words' },
-};
+} satisfies Record<string, OptSpec>;
 
-const SPEC: Record<string, OptSpec> = {
+const SPEC = {
   port: { kind: 'int', help: 'port to listen on; 0 = any free port', default: 4010 },
   host: { kind: 'string', arg: 'address', help: 'address to listen on', default: '127.0.0.1' },
   ...MOCK_BEHAVIOUR,
   help: { kind: 'boolean', help: 'show this help' },
-};
+} satisfies Record<string, OptSpec>;
 
 const HELP: CommandHelp = {
   usage: 'fast-litellm mock-server [options]',

@@ -105,7 +105,8 @@ export function inspectProject(dir: string, env: NodeJS.ProcessEnv = process.env
   let config: ProjectReport['config'];
   try {
     cfg = projectConfig(dir, env);
-    const features = Object.fromEntries((Object.keys(cfg.features) as FeatureName[]).map((f) => [f, modeText(cfg!, f)]));
+    const names = Object.keys(cfg.features) as FeatureName[];
+    const features = Object.fromEntries(names.map((f) => [f, modeText(cfg!, f)]));
     config = { ok: true, features, disabled: cfg.disabled };
   } catch (err) {
     config = { ok: false, error: err instanceof Error ? err.message : String(err) };

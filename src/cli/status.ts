@@ -6,11 +6,11 @@ import { exitCodesText, EXIT } from './exit-codes';
 import { inspectProject, type ProjectReport, type RowReport } from './project';
 import { version } from './version';
 
-export const STATUS_SPEC: Record<string, OptSpec> = {
+export const STATUS_SPEC = {
   dir: { kind: 'string', arg: 'path', help: 'project directory to inspect', shownDefault: 'the working directory' },
   json: { kind: 'boolean', help: 'print only the JSON document on stdout' },
   help: { kind: 'boolean', help: 'show this help' },
-};
+} satisfies Record<string, OptSpec>;
 
 export const STATUS_HELP: CommandHelp = {
   usage: 'fast-litellm status [--dir <path>] [--json]',
@@ -98,7 +98,11 @@ export function renderStatus(rep: ProjectReport): string {
   return out.join('\n');
 }
 
-export async function statusCommand(argv: string[], io: Out = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function statusCommand(
+  argv: string[],
+  io: Out = stdio,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { opts, positionals } = parseArgs(argv, STATUS_SPEC, 'status');
   if (opts.help) {
     io.out(helpText(STATUS_HELP, STATUS_SPEC, exitCodesText(['ok', 'failure'])) + '\n');

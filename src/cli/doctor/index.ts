@@ -16,14 +16,14 @@ import type { SelfCheck, SelfTestPlan } from './self-test';
 
 export type Check = SelfCheck;
 
-export const DOCTOR_SPEC: Record<string, OptSpec> = {
+export const DOCTOR_SPEC = {
   dir: { kind: 'string', arg: 'path', help: 'project directory to check', shownDefault: 'the working directory' },
   'timeout-ms': { kind: 'int', help: 'longest the self-test may take', default: 30_000 },
   'redis-timeout-ms': { kind: 'int', help: 'longest the Redis PING may take', default: 1000 },
   'no-self-test': { kind: 'boolean', help: 'only the version, Node, configuration and Redis checks' },
   json: { kind: 'boolean', help: 'print only the JSON document on stdout' },
   help: { kind: 'boolean', help: 'show this help' },
-};
+} satisfies Record<string, OptSpec>;
 
 export const DOCTOR_HELP: CommandHelp = {
   usage: 'fast-litellm doctor [--dir <path>] [--json] [options]',
@@ -87,7 +87,13 @@ function versionChecks(rep: ProjectReport): Check[] {
   return out;
 }
 
-function runSelfTest(dir: string, reg: Resolved, plan: SelfTestPlan, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Check[]> {
+function runSelfTest(
+  dir: string,
+  reg: Resolved,
+  plan: SelfTestPlan,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<Check[]> {
   const script = join(__dirname, `self-test${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
   // From a checkout's src/ (tests, tsx) the self-test is TypeScript: tsx compiles it.
   const pre = script.endsWith('.ts') ? ['--import', createRequire(__filename).resolve('tsx')] : [];
@@ -117,7 +123,13 @@ function runSelfTest(dir: string, reg: Resolved, plan: SelfTestPlan, env: NodeJS
   });
 }
 
-export async function doctor(dir: string, o: { timeoutMs: number; redisTimeoutMs: number; selfTest: boolean }, env = process.env): Promise<Check[]> {
+export interface DoctorOptions {
+  timeoutMs: number;
+  redisTimeoutMs: number;
+  selfTest: boolean;
+}
+
+export async function doctor(dir: string, o: DoctorOptions, env = process.env): Promise<Check[]> {
   const checks: Check[] = [];
   const range = nodeRange();
   const nodeOk = !range || satisfies(process.versions.node, range);
@@ -169,7 +181,8 @@ export async function doctor(dir: string, o: { timeoutMs: number; redisTimeoutMs
   else {
     const rateLimitSkip = rateLimit ? undefined : !redisOk ? 'Redis is unreachable' : 'rate limiting is not configured';
     const plan: SelfTestPlan = {
-      apiDir: run.apiDir, litellm: Boolean(lite?.ok), openai: Boolean(oai?.ok), rateLimit, rateLimitSkip, rpm: SELF_TEST_RPM,
+      apiDir: run.apiDir, litellm: Boolean(lite?.ok), openai: Boolean(oai?.ok),
+      rateLimit, rateLimitSkip, rpm: SELF_TEST_RPM,
     };
     const childEnv: NodeJS.ProcessEnv = { ...env };
     if (env.FAST_LITELLM_CONFIG) childEnv.FAST_LITELLM_CONFIG = resolve(dir, env.FAST_LITELLM_CONFIG);
@@ -207,7 +220,11 @@ export function renderDoctor(dir: string, checks: Check[], ms: number): string {
   return lines.join('\n');
 }
 
-export async function doctorCommand(argv: string[], io: Out = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function doctorCommand(
+  argv: string[],
+  io: Out = stdio,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { opts, positionals } = parseArgs(argv, DOCTOR_SPEC, 'doctor');
   if (opts.help) {
     io.out(helpText(DOCTOR_HELP, DOCTOR_SPEC, exitCodesText(['ok', 'failure'])) + '\n');
@@ -216,7 +233,8 @@ export async function doctorCommand(argv: string[], io: Out = stdio, env: NodeJS
   if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`, 'doctor');
   const dir = resolve(opts.dir ?? process.cwd());
   const t0 = performance.now();
-  const checks = await doctor(dir, { timeoutMs: opts.timeoutMs, redisTimeoutMs: opts.redisTimeoutMs, selfTest: !opts.noSelfTest }, env);
+  const { timeoutMs, redisTimeoutMs } = opts;
+  const checks = await doctor(dir, { timeoutMs, redisTimeoutMs, selfTest: !opts.noSelfTest }, env);
   const ms = performance.now() - t0;
   const problems = checks.filter((c) => c.status === 'problem').length;
   if (opts.json) {

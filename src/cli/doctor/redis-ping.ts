@@ -37,7 +37,6 @@ export function pingRedis(url: string, timeoutMs = 1000): Promise<PingResult> {
   const password = decodeURIComponent(u.password);
   const user = decodeURIComponent(u.username);
   return new Promise((resolve) => {
-    let sock: Socket;
     let buf = '';
     let sentPingAt = 0;
     let settled = false;
@@ -55,7 +54,9 @@ export function pingRedis(url: string, timeoutMs = 1000): Promise<PingResult> {
       sentPingAt = performance.now();
       sock.write(auth + command('PING'));
     };
-    sock = u.protocol === 'rediss:' ? tls({ host, port, servername: host }, onConnect) : tcp({ host, port }, onConnect);
+    const sock: Socket = u.protocol === 'rediss:'
+      ? tls({ host, port, servername: host }, onConnect)
+      : tcp({ host, port }, onConnect);
     sock.unref();
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => {

@@ -46,7 +46,10 @@ export interface ClientConfig {
   maxTokens: number;
   stream: boolean;
   timeoutMs: number;
-  /** Connection cap of the http client: the most requests ever in flight, so it reuses instead of racing new sockets. */
+  /**
+   * Connection cap of the http client: the most requests ever in flight, so it reuses instead of
+   * racing new sockets.
+   */
   maxConnections?: number;
 }
 
@@ -88,12 +91,21 @@ export function classifyStatus(status: number): ErrorKind {
 
 const CONN_CODES = ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'];
 
+/** What classifyError reads of a thrown value and of each `cause` beneath it. */
+interface ErrorLike {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+  status?: unknown;
+  cause?: unknown;
+}
+
 /** Maps any client's error to a kind; walks `cause` chains (fetch, undici, openai wrap their errors). */
 export function classifyError(err: unknown): RequestError {
   if (err instanceof RequestError) return err;
-  let e: any = err;
+  let e = err as ErrorLike | null | undefined;
   const messages: string[] = [];
-  for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as ErrorLike | null | undefined) {
     const code = String(e.code ?? '');
     const name = String(e.name ?? '');
     const msg = String(e.message ?? '');
@@ -112,14 +124,20 @@ export function classifyError(err: unknown): RequestError {
   return new RequestError('other', null, (messages[0] ?? String(err)).slice(0, 120));
 }
 
+/** What the clients read of an OpenAI-style answer (`message`) or stream chunk (`delta`). */
+interface ChatPayload {
+  choices?: Array<{ message?: { content?: string | null }; delta?: { content?: string | null } } | null>;
+  usage?: { completion_tokens?: number } | null;
+}
+
 /** Incremental SSE reader for OpenAI-style streams: feeds content deltas and usage. */
-function sseParser(onData: (obj: any) => void): { push(s: string): void; end(): void } {
+function sseParser(onData: (chunk: ChatPayload | null) => void): { push(s: string): void; end(): void } {
   let buf = '';
   const line = (l: string) => {
     if (!l.startsWith('data:')) return;
     const data = l.slice(5).trim();
     if (data === '' || data === '[DONE]') return;
-    onData(JSON.parse(data));
+    onData(JSON.parse(data) as ChatPayload | null);
   };
   return {
     push(s: string) {
@@ -166,7 +184,7 @@ function httpClient(cfg: ClientConfig): Client {
       let usageTokens: number | null = null;
       let ttftMs: number | null = null;
       if (!cfg.stream) {
-        const json: any = await res.body.json();
+        const json = (await res.body.json()) as ChatPayload | null;
         text = json?.choices?.[0]?.message?.content ?? '';
         usageTokens = json?.usage?.completion_tokens ?? null;
       } else {
@@ -193,7 +211,7 @@ function httpClient(cfg: ClientConfig): Client {
  * openai` runs on the openai the user installed (4, 5, 6 or 7), and --accelerated patches that copy
  * (applyAcceleration() runs before the client is built).
  */
-function load(name: string): any {
+function load(name: string): unknown {
   const tries = [createRequire(`${process.cwd()}/`)];
   try {
     tries.push(createRequire(createRequire(__filename).resolve('litellm/package.json')));
@@ -211,13 +229,22 @@ function load(name: string): any {
   throw new RequestError('other', null, `--via needs the ${name} package; install it (npm i ${name})`);
 }
 
+/** The SDK's APIPromise: awaited, the stream (streamed requests); asResponse(), the raw response. */
+type ApiPromise = Promise<AsyncIterable<ChatPayload>> & { asResponse(): Promise<Response> };
+
+/** The part of the openai SDK (4 through 7) this client uses. */
+interface OpenAISdk {
+  chat: { completions: { create(body: object, options: { signal: AbortSignal }): ApiPromise } };
+}
+type OpenAICtor = new (options: { baseURL: string; apiKey: string; maxRetries: number; timeout: number }) => OpenAISdk;
+
 function openaiClient(cfg: ClientConfig): Client {
-  const mod = load('openai');
+  const mod = load('openai') as OpenAICtor & { default?: OpenAICtor };
   const OpenAI = mod.default ?? mod;
   const client = new OpenAI({ baseURL: v1Base(cfg.url), apiKey: cfg.apiKey ?? 'sk-none', maxRetries: 0, timeout: cfg.timeoutMs });
   let version: string | undefined;
   try {
-    version = String(load('openai/version').VERSION);
+    version = String((load('openai/version') as { VERSION?: unknown }).VERSION);
   } catch {
     version = undefined;
   }
@@ -228,7 +255,7 @@ function openaiClient(cfg: ClientConfig): Client {
       if (!cfg.stream) {
         const res: Response = await client.chat.completions.create(chatBody(model, cfg), { signal }).asResponse();
         const ttfbMs = performance.now() - t0;
-        const json: any = await res.json();
+        const json = (await res.json()) as ChatPayload | null;
         return { status: res.status, ttfbMs, ttftMs: null, text: json?.choices?.[0]?.message?.content ?? '', usageTokens: json?.usage?.completion_tokens ?? null };
       }
       const stream = await client.chat.completions.create(chatBody(model, cfg), { signal });
@@ -252,11 +279,23 @@ function openaiClient(cfg: ClientConfig): Client {
 
 const OPENAI_STYLE = ['gpt-', 'openai/'];
 
+interface LitellmParams {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  baseUrl: string;
+  apiKey: string;
+  stream: boolean;
+  max_tokens: number;
+}
+/** litellm's completion() and each handler of its table: an answer, or a stream of chunks. */
+type LitellmCall = (params: LitellmParams) => Promise<unknown>;
+
 function litellmClient(cfg: ClientConfig): Client {
-  const litellm = load('litellm');
-  let mappings: Record<string, (p: any) => Promise<any>> | undefined;
+  const litellm = load('litellm') as { completion: LitellmCall };
+  let mappings: Record<string, LitellmCall> | undefined;
   try {
-    mappings = load('litellm/dist/src/completion').MODEL_HANDLER_MAPPINGS;
+    const completion = load('litellm/dist/src/completion') as { MODEL_HANDLER_MAPPINGS?: Record<string, LitellmCall> };
+    mappings = completion.MODEL_HANDLER_MAPPINGS;
   } catch {
     mappings = undefined;
   }
@@ -266,7 +305,7 @@ function litellmClient(cfg: ClientConfig): Client {
       const key = mappings ? Object.keys(mappings).find((k) => new RegExp(k).test(model)) : 'openai/';
       const openaiStyle = key === undefined || OPENAI_STYLE.includes(key);
       if (key === 'claude-' && !undoAnthropic) undoAnthropic = redirectAnthropicSdk(rootBase(cfg.url));
-      const params: any = {
+      const params: LitellmParams = {
         model,
         messages: [{ role: 'user', content: cfg.prompt }],
         baseUrl: openaiStyle ? v1Base(cfg.url) : rootBase(cfg.url),
@@ -283,20 +322,21 @@ function litellmClient(cfg: ClientConfig): Client {
         if (signal.aborted) fail();
         else signal.addEventListener('abort', fail, { once: true });
       });
-      const res: any = await Promise.race([call, abort]);
+      const res = await Promise.race([call, abort]);
       if (!cfg.stream) {
+        const answer = res as ChatPayload | null | undefined;
         return {
           status: 200, ttfbMs: null, ttftMs: null,
-          text: res?.choices?.[0]?.message?.content ?? '',
-          usageTokens: res?.usage?.completion_tokens ?? null,
+          text: answer?.choices?.[0]?.message?.content ?? '',
+          usageTokens: answer?.usage?.completion_tokens ?? null,
         };
       }
       const ttfbMs = performance.now() - t0;
       let text = '';
       let ttftMs: number | null = null;
-      const it = res[Symbol.asyncIterator]();
+      const it = (res as AsyncIterable<ChatPayload | null | undefined>)[Symbol.asyncIterator]();
       for (;;) {
-        const next: IteratorResult<any> = await Promise.race([it.next(), abort]);
+        const next = await Promise.race([it.next(), abort]);
         if (next.done) break;
         const c = next.value?.choices?.[0]?.delta?.content;
         if (typeof c === 'string' && c !== '') {

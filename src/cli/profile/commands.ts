@@ -2,6 +2,7 @@
 // prints a compact human report through io unless --json. compare lives in compare.ts.
 import type { Measurement } from './clients';
 import type { Context } from './context';
+import type { LatencyOpts, ThroughputOpts } from './options';
 import { fmtMs, fmtRate, pct, sig3, table, wrap } from './format';
 import { runRequests } from './runner';
 import { statsTable, successLine, summarize, tokensNote, type Summary } from './summary';
@@ -44,10 +45,11 @@ export function requestHeader(): string {
 
 export function requestRow(m: Measurement, label: string): string {
   if (!m.ok) return `${cells([label, fmtMs(m.latency_ms)])}  FAILED: ${m.error}${m.status ? ` ${m.status}` : ''}`;
-  return cells([label, fmtMs(m.latency_ms), fmtMs(m.ttfb_ms), fmtMs(m.ttft_ms), String(m.tokens), sig3(m.tokens_per_sec)]);
+  const times = [fmtMs(m.latency_ms), fmtMs(m.ttfb_ms), fmtMs(m.ttft_ms)];
+  return cells([label, ...times, String(m.tokens), sig3(m.tokens_per_sec)]);
 }
 
-export async function latencyCommand(ctx: Context): Promise<CommandResult> {
+export async function latencyCommand(ctx: Context<LatencyOpts>): Promise<CommandResult> {
   const { opts } = ctx;
   line(ctx, `Latency: ${opts.iterations} requests, one at a time, after ${opts.warmup} warm-up · model ${opts.model}`);
   line(ctx, `  ${targetLine(ctx)}`);
@@ -78,7 +80,12 @@ interface Level {
   p95_latency_ms: number | null;
 }
 
-async function oneThroughput(ctx: Context, concurrency: number, requests: number, firstIndex: number): Promise<{ ms: Measurement[]; s: Summary }> {
+async function oneThroughput(
+  ctx: Context<ThroughputOpts>,
+  concurrency: number,
+  requests: number,
+  firstIndex: number,
+): Promise<{ ms: Measurement[]; s: Summary }> {
   const t0 = performance.now();
   let done = 0;
   let ok = 0;
@@ -112,7 +119,7 @@ export function plateauOf(levels: Level[]): number | null {
   return null;
 }
 
-export async function throughputCommand(ctx: Context): Promise<CommandResult> {
+export async function throughputCommand(ctx: Context<ThroughputOpts>): Promise<CommandResult> {
   const { opts } = ctx;
   const sweep: number[] | undefined = opts.sweep?.map(Number);
   if (!sweep) {
@@ -150,7 +157,9 @@ export async function throughputCommand(ctx: Context): Promise<CommandResult> {
   line(ctx, '');
   line(ctx, table(
     ['concurrency', 'req/s', 'median', 'p95', 'success'],
-    levels.map((l) => [l.concurrency, sig3(l.rps), fmtMs(l.median_latency_ms), fmtMs(l.p95_latency_ms), pct(l.success_rate)]),
+    levels.map((l) => [
+      l.concurrency, sig3(l.rps), fmtMs(l.median_latency_ms), fmtMs(l.p95_latency_ms), pct(l.success_rate),
+    ]),
     0,
   ));
   const best = levels.reduce<Level | undefined>((a, l) => (!a || l.rps > a.rps ? l : a), undefined);

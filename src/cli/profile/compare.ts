@@ -3,6 +3,7 @@
 // at least 10% between the medians. Anything closer is said to be within noise.
 import { closingNotes, line, requestHeader, requestRow, targetLine, type CommandResult } from './commands';
 import type { Context } from './context';
+import type { CompareOpts } from './options';
 import { fmtMs, pct, sig3, table, wrap } from './format';
 import { runRequests } from './runner';
 import { clearlyBelow, type Describe } from './stats';
@@ -59,7 +60,9 @@ export function rank(timed: ModelRow[]): Ranking {
   const byRate = timed.filter((r) => r.rate).sort((p, q) => q.rate!.median - p.rate!.median);
   // A rate is higher-is-better: the best is clear when the runner-up is clearly below it.
   const gen = byRate.length > 1 && clearlyBelow(byRate[1].rate!, byRate[0].rate!) ? byRate[0].model : null;
-  const speedup = fastest && slowest && a.median_latency_ms! > 0 ? Math.round((z.median_latency_ms! / a.median_latency_ms!) * 100) / 100 : null;
+  const speedup = fastest && slowest && a.median_latency_ms! > 0
+    ? Math.round((z.median_latency_ms! / a.median_latency_ms!) * 100) / 100
+    : null;
   const note = fastest
     ? `${fastest} is the fastest: ${sig3(b.median_latency_ms! / a.median_latency_ms!)}x below the next (${b.model}), inter-quartile ranges apart.`
     : `No clear difference between ${a.model} and ${b.model}: their inter-quartile ranges overlap or their medians are < 10% apart.`;
@@ -68,7 +71,7 @@ export function rank(timed: ModelRow[]): Ranking {
 
 const MODEL_COL = 'model';
 
-export async function compareCommand(ctx: Context): Promise<CommandResult> {
+export async function compareCommand(ctx: Context<CompareOpts>): Promise<CommandResult> {
   const { opts } = ctx;
   const models: string[] = opts.models ?? [opts.model];
   line(ctx, `Compare: ${models.length} models, ${opts.iterations} requests each after ${opts.warmup} warm-up, taking turns`);
@@ -94,8 +97,8 @@ export async function compareCommand(ctx: Context): Promise<CommandResult> {
       model, provider: providerOf(model), requests: s.requests, success_rate: s.success_rate,
       median_latency_ms: s.latency_ms?.median ?? null, p25_latency_ms: s.latency_ms?.p25 ?? null,
       p75_latency_ms: s.latency_ms?.p75 ?? null, p95_latency_ms: s.latency_ms?.p95 ?? null,
-      tokens_per_sec: s.tokens_per_sec?.median ?? null, total_tokens: s.total_tokens, tokens_source: s.tokens_source, errors: s.errors,
-      latency: s.latency_ms, rate: s.tokens_per_sec,
+      tokens_per_sec: s.tokens_per_sec?.median ?? null, total_tokens: s.total_tokens, tokens_source: s.tokens_source,
+      errors: s.errors, latency: s.latency_ms, rate: s.tokens_per_sec,
     });
   }
   const timed = rows.filter((r) => r.latency).sort((a, b) => a.median_latency_ms! - b.median_latency_ms!);
@@ -117,7 +120,10 @@ export async function compareCommand(ctx: Context): Promise<CommandResult> {
   for (const r of rows.filter((x) => x.success_rate === 0)) line(ctx, `${r.model}: no successful request (${Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
   const byProvider: Record<string, number[]> = {};
   for (const r of timed) (byProvider[r.provider] ??= []).push(r.median_latency_ms!);
-  const providerAverages = Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, Math.round((v.reduce((x, y) => x + y, 0) / v.length) * 1000) / 1000]));
+  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+  const providerAverages = Object.fromEntries(
+    Object.entries(byProvider).map(([p, v]) => [p, Math.round(mean(v) * 1000) / 1000]),
+  );
   if (Object.keys(providerAverages).length > 1) {
     line(ctx, `Provider averages (mean of model medians): ${Object.entries(providerAverages).map(([p, v]) => `${p} ${fmtMs(v)}`).join(', ')}.`);
   }
@@ -126,7 +132,10 @@ export async function compareCommand(ctx: Context): Promise<CommandResult> {
   return {
     measurements: all,
     summary: {
-      ...total, models: rows.map(({ latency: _l, rate: _r, ...r }) => r), ...ranking, provider_averages: providerAverages,
+      ...total,
+      models: rows.map(({ latency: _l, rate: _r, ...r }) => r),
+      ...ranking,
+      provider_averages: providerAverages,
     },
   };
 }

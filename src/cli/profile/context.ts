@@ -1,6 +1,7 @@
 // What a profiling command runs with: options, the client, the stop signal (Ctrl-C), output.
 import { connect } from 'node:net';
 import type { Client, ClientConfig } from './clients';
+import type { ProfileOpts } from './options';
 
 export interface IO {
   out(s: string): void;
@@ -28,8 +29,9 @@ export function processIO(): IO {
   };
 }
 
-export interface Context {
-  opts: Record<string, any>;
+/** What a run reads; `O`: the options of the command at hand (LatencyOpts, ...), defaults set. */
+export interface Context<O extends ProfileOpts = ProfileOpts> {
+  opts: O;
   url: string;
   cfg: ClientConfig;
   accelerated: boolean;
@@ -37,7 +39,18 @@ export interface Context {
   io: IO;
   /** The target is the embedded mock with no latency or pacing: its times are the client's own cost. */
   zeroLatencyMock: boolean;
-  run: { client: Client; cfg: ClientConfig; stop: AbortSignal; runStart: number; models: string[]; count: number; concurrency: number };
+  run: RunPlan;
+}
+
+/** What runRequests needs of the run: the client, Ctrl-C, and the requests to send. */
+export interface RunPlan {
+  client: Client;
+  cfg: ClientConfig;
+  stop: AbortSignal;
+  runStart: number;
+  models: string[];
+  count: number;
+  concurrency: number;
 }
 
 export class GatewayUnreachable extends Error {

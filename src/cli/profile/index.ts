@@ -1,35 +1,15 @@
 // `fast-litellm profile latency|throughput|compare`: option parsing, set-up (mock server, shim,
 // pre-flight), Ctrl-C, export. The measuring itself lives in commands.ts / compare.ts / runner.ts.
 import { writeFileSync } from 'node:fs';
-import { helpText, parseArgs, UsageError, type CommandHelp, type OptSpec } from '../args';
+import { helpText, parseArgs, UsageError, type CommandHelp } from '../args';
 import { EXIT, exitCodesText } from '../exit-codes';
-import { MOCK_BEHAVIOUR } from '../mock-server';
 import { didYouMean } from '../suggest';
 import { version } from '../version';
 import { makeClient, type ClientConfig, type Via } from './clients';
 import { latencyCommand, MOCK_NOTE, throughputCommand, type CommandResult } from './commands';
 import { compareCommand } from './compare';
-import { GatewayUnreachable, preflight, processIO, type Context, type IO } from './context';
-
-// The mock's options under --mock-<name>, worded as `mock-server` words them.
-const MOCK_OPTS = ['latency-ms', 'ttft-ms', 'tokens-per-sec', 'reply-tokens', 'fail-rate', 'fail-status', 'drop-rate'];
-
-const COMMON: Record<string, OptSpec> = {
-  url: { kind: 'string', arg: 'url', help: 'gateway base URL (OpenAI-compatible; /v1 is added when missing)', default: 'http://localhost:4000' },
-  model: { kind: 'string', arg: 'name', help: 'model name sent to the gateway', default: 'gpt-3.5-turbo' },
-  prompt: { kind: 'string', help: 'user message (never printed or exported)', default: 'Count from 1 to 10.' },
-  'max-tokens': { kind: 'int', help: 'max_tokens of each request', default: 100 },
-  via: { kind: 'string', arg: 'http|openai|litellm', help: 'client: undici, the openai SDK, or litellm.completion', default: 'http' },
-  accelerated: { kind: 'boolean', help: 'apply the fast-litellm shim (applyAcceleration) for the run' },
-  'no-stream': { kind: 'boolean', help: 'non-streamed requests (then no TTFT)' },
-  'api-key': { kind: 'string', arg: 'key', help: 'bearer key; never printed', shownDefault: '$LITELLM_API_KEY or $OPENAI_API_KEY' },
-  'timeout-ms': { kind: 'int', help: 'per-request timeout, ms (a timeout counts as a failure)', default: 60_000 },
-  export: { kind: 'string', arg: 'file', help: 'also write the JSON document (config, measurements, summary) to this file' },
-  json: { kind: 'boolean', help: 'print only the JSON document on stdout' },
-  mock: { kind: 'boolean', help: 'start the embedded mock server and profile it (offline); --url is ignored' },
-  ...Object.fromEntries(MOCK_OPTS.map((k) => [`mock-${k}`, { ...MOCK_BEHAVIOUR[k], help: `with --mock: ${MOCK_BEHAVIOUR[k].help}` }])),
-  help: { kind: 'boolean', help: 'show this help' },
-};
+import { GatewayUnreachable, preflight, processIO, type Context, type IO, type RunPlan } from './context';
+import { COMMON, COMPARE, LATENCY, THROUGHPUT, type CommandSpec } from './options';
 
 const MEASURED =
   'Per request: latency (until the last byte), TTFB (response headers), TTFT (first content token, streams),\n' +
@@ -37,17 +17,18 @@ const MEASURED =
   'Times print in the unit that fits (µs, ms, s), every figure to 3 significant digits; --json keeps raw numbers.';
 
 interface Sub {
-  spec: Record<string, OptSpec>;
-  run: (ctx: Context) => Promise<CommandResult>;
+  spec: CommandSpec;
+  /**
+   * Takes the Context of the command's own options (LatencyOpts, ...): parseArgs ran its spec, so
+   * they are set. A method, so that each command's narrower Context fits this signature.
+   */
+  run(ctx: Context): Promise<CommandResult>;
   help: CommandHelp;
 }
 
 const SUBS: Record<string, Sub> = {
   latency: {
-    spec: {
-      iterations: { kind: 'int', help: 'measured requests', default: 10 },
-      warmup: { kind: 'int', help: 'unmeasured requests first', default: 2 },
-    },
+    spec: LATENCY,
     run: latencyCommand,
     help: {
       usage: 'fast-litellm profile latency [options]',
@@ -61,11 +42,7 @@ const SUBS: Record<string, Sub> = {
     },
   },
   throughput: {
-    spec: {
-      requests: { kind: 'int', help: 'requests (per level when sweeping)', default: 100 },
-      concurrency: { kind: 'int', help: 'requests in flight', default: 10 },
-      sweep: { kind: 'list', arg: 'levels', help: 'concurrency levels to run in turn (bare --sweep: 1,2,5,10,20,50)' },
-    },
+    spec: THROUGHPUT,
     run: throughputCommand,
     help: {
       usage: 'fast-litellm profile throughput [--requests N] [--concurrency C | --sweep 1,2,5] [options]',
@@ -81,11 +58,7 @@ const SUBS: Record<string, Sub> = {
     },
   },
   compare: {
-    spec: {
-      models: { kind: 'list', arg: 'a b c', help: 'models to compare (space or comma separated)' },
-      iterations: { kind: 'int', help: 'measured requests per model', default: 5 },
-      warmup: { kind: 'int', help: 'unmeasured requests per model', default: 1 },
-    },
+    spec: COMPARE,
     run: compareCommand,
     help: {
       usage: 'fast-litellm profile compare --models a b c [options]',
@@ -152,7 +125,8 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
       const { startMockServer } = await import('../../mock');
       mock = await startMockServer({
         latencyMs: opts.mockLatencyMs, ttftMs: opts.mockTtftMs, tokensPerSec: opts.mockTokensPerSec,
-        replyTokens: opts.mockReplyTokens, failRate: opts.mockFailRate, failStatus: opts.mockFailStatus, dropRate: opts.mockDropRate,
+        replyTokens: opts.mockReplyTokens, failRate: opts.mockFailRate, failStatus: opts.mockFailStatus,
+        dropRate: opts.mockDropRate,
       });
       url = mock.url;
     } else {
@@ -167,14 +141,17 @@ export async function profileCommand(argv: string[], io: IO = processIO()): Prom
     const cfg: ClientConfig = {
       url, via: opts.via as Via, apiKey: opts.apiKey ?? process.env.LITELLM_API_KEY ?? process.env.OPENAI_API_KEY,
       prompt: opts.prompt, maxTokens: opts.maxTokens, stream: !opts.noStream, timeoutMs: opts.timeoutMs,
-      maxConnections: sub === 'throughput' ? Math.max(opts.concurrency, ...(opts.sweep ?? []).map(Number)) : 1,
+      // Only throughput has a concurrency (always set there: it has a default).
+      maxConnections: opts.concurrency === undefined
+        ? 1
+        : Math.max(opts.concurrency, ...(opts.sweep ?? []).map(Number)),
     };
     const zeroLatencyMock = Boolean(opts.mock) && !opts.mockLatencyMs && !opts.mockTtftMs && !opts.mockTokensPerSec;
     const client = makeClient(cfg);
-    const ctx: Context = {
-      opts, url, cfg, json, io, accelerated: Boolean(opts.accelerated), zeroLatencyMock,
-      run: { client, cfg, stop: stop.signal, runStart: performance.now(), models: [opts.model], count: 0, concurrency: 1 },
+    const run: RunPlan = {
+      client, cfg, stop: stop.signal, runStart: performance.now(), models: [opts.model], count: 0, concurrency: 1,
     };
+    const ctx: Context = { opts, url, cfg, json, io, accelerated: Boolean(opts.accelerated), zeroLatencyMock, run };
     let result: CommandResult;
     try {
       result = await command.run(ctx);

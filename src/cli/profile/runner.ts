@@ -18,7 +18,14 @@ export interface RunOptions {
 // µs resolution: sub-millisecond loopback latencies keep 3 significant digits.
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export async function measureOne(client: Client, cfg: ClientConfig, model: string, index: number, runStart: number, stop: AbortSignal): Promise<Measurement> {
+export async function measureOne(
+  client: Client,
+  cfg: ClientConfig,
+  model: string,
+  index: number,
+  runStart: number,
+  stop: AbortSignal,
+): Promise<Measurement> {
   const timeout = AbortSignal.timeout(cfg.timeoutMs);
   const signal = AbortSignal.any([stop, timeout]);
   const t0 = performance.now();
@@ -32,7 +39,9 @@ export async function measureOne(client: Client, cfg: ClientConfig, model: strin
       tokens = countTokens(r.text, { encoding: 'cl100k_base' });
       source = 'counted';
     }
-    const decode = r.ttftMs !== null && tokens > 1 && latency > r.ttftMs ? (tokens - 1) / ((latency - r.ttftMs) / 1000) : null;
+    const decode = r.ttftMs !== null && tokens > 1 && latency > r.ttftMs
+      ? (tokens - 1) / ((latency - r.ttftMs) / 1000)
+      : null;
     return {
       ...base, ok: true, status: r.status, error: null, error_message: null,
       latency_ms: round(latency),
@@ -75,6 +84,7 @@ export async function runRequests(o: RunOptions): Promise<Measurement[]> {
     if (o.stop.aborted) resolve();
     else o.stop.addEventListener('abort', () => resolve(), { once: true });
   });
-  await Promise.race([Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, o.count)) }, worker)), stopped]);
+  const workers = Math.max(1, Math.min(o.concurrency, o.count));
+  await Promise.race([Promise.all(Array.from({ length: workers }, worker)), stopped]);
   return out;
 }

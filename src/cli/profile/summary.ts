@@ -29,6 +29,13 @@ export interface Summary {
   interrupted?: boolean;
 }
 
+/** One measure of each request that has it (TTFT, say, is null for requests not streamed). */
+const measured = (ms: Measurement[], pick: (m: Measurement) => number | null): number[] =>
+  ms.flatMap((m) => {
+    const v = pick(m);
+    return v === null ? [] : [v];
+  });
+
 export function summarize(ms: Measurement[], wallSeconds?: number): Summary {
   const ok = ms.filter((m) => m.ok);
   const errors: Record<string, number> = {};
@@ -47,10 +54,10 @@ export function summarize(ms: Measurement[], wallSeconds?: number): Summary {
     errors,
     status_codes: codes,
     latency_ms: latency,
-    ttfb_ms: describe(ok.flatMap((m) => (m.ttfb_ms === null ? [] : [m.ttfb_ms]))),
-    ttft_ms: describe(ok.flatMap((m) => (m.ttft_ms === null ? [] : [m.ttft_ms]))),
-    tokens_per_sec: describe(ok.flatMap((m) => (m.tokens_per_sec === null ? [] : [m.tokens_per_sec]))),
-    decode_tokens_per_sec: describe(ok.flatMap((m) => (m.decode_tokens_per_sec === null ? [] : [m.decode_tokens_per_sec]))),
+    ttfb_ms: describe(measured(ok, (m) => m.ttfb_ms)),
+    ttft_ms: describe(measured(ok, (m) => m.ttft_ms)),
+    tokens_per_sec: describe(measured(ok, (m) => m.tokens_per_sec)),
+    decode_tokens_per_sec: describe(measured(ok, (m) => m.decode_tokens_per_sec)),
     total_tokens: ok.reduce((a, m) => a + (m.tokens ?? 0), 0),
     tokens_source: sources.size === 0 ? null : sources.size > 1 ? 'mixed' : ([...sources][0] as 'usage' | 'counted'),
     mean_latency_ms: latency?.mean ?? null,
