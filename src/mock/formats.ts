@@ -12,7 +12,14 @@ const q = JSON.stringify;
 
 // ---- OpenAI-compatible chat completions (openai v4 SDK, Mistral, DeepInfra) ----
 
-export function openaiChat(id: string, created: number, model: string, text: string, finish: FinishReason, u: Usage): string {
+export function openaiChat(
+  id: string,
+  created: number,
+  model: string,
+  text: string,
+  finish: FinishReason,
+  u: Usage,
+): string {
   return (
     `{"id":${q(id)},"object":"chat.completion","created":${created},"model":${q(model)},` +
     `"choices":[{"index":0,"message":{"role":"assistant","content":${q(text)}},"logprobs":null,"finish_reason":"${finish}"}],` +
@@ -60,12 +67,26 @@ function ollamaTail(u: Usage, durationNs: number, finish: FinishReason): string 
   );
 }
 
-export function ollamaGenerate(model: string, createdAt: string, text: string, finish: FinishReason, u: Usage, durationNs: number): string {
+export function ollamaGenerate(
+  model: string,
+  createdAt: string,
+  text: string,
+  finish: FinishReason,
+  u: Usage,
+  durationNs: number,
+): string {
   return `{"model":${q(model)},"created_at":"${createdAt}","response":${q(text)},${ollamaTail(u, durationNs, finish)}`;
 }
 
 /** NDJSON lines of a streamed generate: one per token group, then the final `done` line. */
-export function ollamaGenerateLines(model: string, createdAt: string, groups: string[], finish: FinishReason, u: Usage, durationNs: number): string[] {
+export function ollamaGenerateLines(
+  model: string,
+  createdAt: string,
+  groups: string[],
+  finish: FinishReason,
+  u: Usage,
+  durationNs: number,
+): string[] {
   const head = `{"model":${q(model)},"created_at":"${createdAt}","response":`;
   const out = groups.map((g) => `${head}${q(g)},"done":false}\n`);
   out.push(`${head}"",${ollamaTail(u, durationNs, finish)}\n`);

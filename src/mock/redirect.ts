@@ -8,17 +8,26 @@ import { packageDirs } from '../shims/loader';
 const DEFAULT_BASE = 'https://api.anthropic.com';
 const STORE = Symbol('fastLitellmBaseUrl');
 
+/** The SDK's client class, as far as the redirect touches it: the prototype its constructor assigns through. */
+interface ClientClass {
+  prototype?: { baseURL?: unknown };
+}
+/** A client built while the redirect is on: its base URL is kept under STORE. */
+interface RedirectedClient {
+  [STORE]?: string;
+}
+
 /**
  * The @anthropic-ai/sdk class litellm itself resolves: from the litellm the shim's hooks saw load,
  * else the app's (from the working directory), else the one next to this package.
  */
-function anthropicClass(): any {
+function anthropicClass(): ClientClass | undefined {
   const seen = packageDirs('litellm').map((dir) => join(dir, 'package.json'));
   for (const from of [...seen, join(process.cwd(), 'package.json'), __filename]) {
     try {
       const req = createRequire(from);
       const litellm = from.endsWith(`${join('litellm', 'package.json')}`) ? from : req.resolve('litellm/package.json');
-      return createRequire(litellm)('@anthropic-ai/sdk');
+      return createRequire(litellm)('@anthropic-ai/sdk') as ClientClass;
     } catch {
       // try the next place
     }
@@ -38,10 +47,10 @@ export function redirectAnthropicSdk(url: string): () => void {
   // APIClient's constructor assigns `this.baseURL = ...`: an accessor on the prototype sees that assignment.
   Object.defineProperty(proto, 'baseURL', {
     configurable: true,
-    get(this: any) {
+    get(this: RedirectedClient) {
       return this[STORE];
     },
-    set(this: any, v: string) {
+    set(this: RedirectedClient, v: string) {
       this[STORE] = v === DEFAULT_BASE ? url : v;
     },
   });

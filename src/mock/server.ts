@@ -67,7 +67,12 @@ function freshStats(): MockStats {
 
 type Body = Record<string, unknown>;
 
-function respond(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = JSON_HEADERS): void {
+function respond(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = JSON_HEADERS,
+): void {
   if (res.destroyed) return;
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
@@ -104,7 +109,8 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
   }
   const dice = mulberry32(o.seed ^ 0x9e3779b9);
   const defaults: Knobs = {
-    latencyMs: o.latencyMs, ttftMs: o.ttftMs, tokensPerSec: o.tokensPerSec, replyTokens: o.replyTokens, chunkTokens: o.chunkTokens,
+    latencyMs: o.latencyMs, ttftMs: o.ttftMs, tokensPerSec: o.tokensPerSec,
+    replyTokens: o.replyTokens, chunkTokens: o.chunkTokens,
   };
   let stats = freshStats();
   let seq = 0;
@@ -124,7 +130,15 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
     });
   };
 
-  const generate = (route: TextRoute, res: http.ServerResponse, body: Body, model: string, k: Knobs, stream: boolean, drop: boolean) => {
+  const generate = (
+    route: TextRoute,
+    res: http.ServerResponse,
+    body: Body,
+    model: string,
+    k: Knobs,
+    stream: boolean,
+    drop: boolean,
+  ) => {
     const dialect = DIALECTS[route];
     const prompt = dialect.prompt(body);
     const limit = dialect.limit(body);

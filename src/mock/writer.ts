@@ -66,7 +66,10 @@ export function writeStream(res: ServerResponse, plan: StreamPlan): void {
     }
     const last = k === ticks.length - 1;
     // Ticks are scheduled against the stream's start, so timer lateness does not add up over a long reply.
-    const after = () => (last ? endStream() : later(start + (k + 1) * plan.intervalMs - performance.now(), () => tick(k + 1)));
+    const after = () => {
+      if (last) endStream();
+      else later(start + (k + 1) * plan.intervalMs - performance.now(), () => tick(k + 1));
+    };
     const events = ticks[k];
     if (split === 'none') {
       if (paced) writeSeparately(events, after);
