@@ -10,3 +10,4 @@ export { RateLimiter, MemoryStore, RedisStore, RateLimitError, type RateLimiterO
 export { getPoolStats } from './shims/pooling';
 export { startMockServer, type MockServer, type StartMockServerOptions } from './mock';
 export { Router, NoDeploymentsAvailableError, getRouterStats, type RouterOptions, type CallOptions } from './router';
+export { completionCost, configureMetrics, createMetricsHandler, startMetricsServer, registerModelPrices, priceTableInfo, PRICE_TABLE_DATE, type CompletionCostOptions, type MetricsServer, type ModelPrice } from './telemetry';

@@ -3,18 +3,20 @@ import { POOL_DEFAULTS, POOL_RANGES } from '../accelerators/pool/dispatchers';
 import { TOKEN_CACHE_DEFAULTS } from '../accelerators/tokens/memo';
 // The router's checks of its sections: settings validators, like ratelimit/options (no router code).
 import * as routerConfig from '../accelerators/router/config';
-import { ConfigError } from '../errors';
+import { resolve } from 'node:path';
+import { ConfigError, invalidMessage } from '../errors';
+import { readPriceFile } from './price-file';
 import {
   MAX_TIMER_MS, bool, bytesText, featureMode, filePath, int, kept, limitsByName, oneOf, redisUrl, text,
   type Parser,
 } from './parsers';
-import { FEATURES, FEATURE_ENV, type Config, type FeatureName, type LitellmSections } from './types';
+import { FEATURES, FEATURE_ENV, type Config, type FeatureMode, type FeatureName, type LitellmSections } from './types';
 
 // The settings table: one row per setting. It drives the environment, the config file (JSON or YAML),
 // applyAcceleration() options, the ESM entry and the README table (scripts/settings-table.mjs).
 // A new setting is a new row (and its field in types.ts); nothing else changes.
 
-export type SectionName = 'general' | 'features' | 'tokens' | 'pool' | 'rateLimit' | 'router' | 'litellm';
+export type SectionName = 'general' | 'features' | 'tokens' | 'pool' | 'rateLimit' | 'router' | 'telemetry' | 'litellm';
 
 /** README headings, in the order the README shows them, each with an optional sentence under it. */
 export const SECTIONS: Readonly<Record<SectionName, { title: string; note?: string }>> = Object.freeze({
@@ -24,6 +26,8 @@ export const SECTIONS: Readonly<Record<SectionName, { title: string; note?: stri
   pool: { title: 'Connection pooling' },
   rateLimit: { title: 'Rate limiting' },
   router: { title: 'Router', note: 'The router itself is configured by `model_list` and `router_settings` (below).' },
+  telemetry: { title: 'Observability', note: 'OpenTelemetry and Prometheus need their optional peers ' +
+    '(`@opentelemetry/api` with an SDK the app registers; `prom-client`); README "Observability".' },
   litellm: {
     title: 'LiteLLM proxy config sections',
     note: 'Accepted in the config file so that one LiteLLM proxy `config.yaml` can serve both; kept as given ' +
@@ -69,7 +73,34 @@ const FEATURE_HELP: Record<FeatureName, string> = {
   handler_lookup: "litellm's model-to-handler lookup without a RegExp per call",
   lazy_loading: "litellm's provider SDKs and encoder load on first use; `on` or `off`, read when litellm loads",
   router: "LiteLLM's Router in `completion()` and `embedding()` for the model names of the config's `model_list`",
+  telemetry: 'OpenTelemetry spans and metrics, Prometheus metrics and cost of litellm calls and openai SDK requests',
 };
+
+/** A price file in LiteLLM's format: read and checked when the settings load. */
+const priceFile: Parser<string> = {
+  accepted: "the path of a JSON file in LiteLLM's model_prices_and_context_window.json format",
+  parse(value, where) {
+    const path = resolve(text.parse(value, where));
+    readPriceFile(path, where);
+    return path;
+  },
+};
+
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9a-fA-F:.]+)$/;
+
+/** A host name or IP address to listen on. */
+const host: Parser<string> = {
+  accepted: 'a host name or IP address (127.0.0.1, ::1, 0.0.0.0)',
+  parse(value, where) {
+    if (typeof value === 'string' && value.length <= 253 && HOST.test(value)) return value;
+    throw new ConfigError(invalidMessage(where, value, this.accepted));
+  },
+};
+
+/** Telemetry is on when OpenTelemetry or Prometheus is. */
+function telemetryMode(cfg: Config): FeatureMode {
+  return { mode: cfg.telemetry?.otel || cfg.telemetry?.metrics ? 'on' : 'off' };
+}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -155,9 +186,11 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   ...FEATURES.map((f) => row({
     path: `features.${f}`, env: FEATURE_ENV[f], parser: featureMode, section: 'features', help: FEATURE_HELP[f],
     // Rate limiting only makes sense once limits exist, routing once deployments do: those rows turn them on.
-    default: { mode: f === 'rate_limiting' || f === 'router' ? 'off' : 'on' },
+    default: { mode: f === 'rate_limiting' || f === 'router' || f === 'telemetry' ? 'off' : 'on' },
     defaultNote: f === 'rate_limiting' ? 'on when any limit is set'
-      : f === 'router' ? 'on when a `model_list` is set' : undefined,
+      : f === 'router' ? 'on when a `model_list` is set'
+          : f === 'telemetry' ? 'on when FAST_LITELLM_OTEL or FAST_LITELLM_METRICS is on' : undefined,
+    ...(f === 'telemetry' ? { derive: telemetryMode } : {}),
   })),
   row({
     path: 'tokens.cacheBytes', env: 'FAST_LITELLM_TOKEN_CACHE_BYTES', parser: int({ min: 0 }, bytesText),
@@ -242,6 +275,38 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   row({
     path: 'router.keyPrefix', parser: text, default: 'fast-litellm:router:', section: 'router',
     help: "prefix of the router's own Redis keys",
+  }),
+  row({
+    path: 'telemetry.otel', env: 'FAST_LITELLM_OTEL', parser: bool, default: false, section: 'telemetry',
+    help: 'a GenAI client span and the GenAI metrics per call, to the OpenTelemetry SDK the app registered',
+  }),
+  row({
+    path: 'telemetry.metrics', env: 'FAST_LITELLM_METRICS', parser: bool, default: false, section: 'telemetry',
+    help: "Prometheus metrics with LiteLLM's names in prom-client's registry (or the app's: `configureMetrics`)",
+  }),
+  row({
+    path: 'telemetry.captureContent', env: 'FAST_LITELLM_OTEL_CAPTURE_CONTENT', parser: bool, default: false,
+    section: 'telemetry', help: 'put prompts and replies on spans (`gen_ai.input.messages`, `gen_ai.output.messages`)',
+  }),
+  row({
+    path: 'telemetry.apiKeyLabel', env: 'FAST_LITELLM_METRICS_API_KEY_LABEL', parser: bool, default: false,
+    section: 'telemetry', help: 'a `hashed_api_key` label (12 hex characters of its sha256) on call metrics',
+  }),
+  row({
+    path: 'telemetry.maxLabelValues', parser: int({ min: 1, max: 100_000 }), default: 200, section: 'telemetry',
+    help: 'distinct values kept per label (models, deployments, origins); later ones are `__other__`',
+  }),
+  row({
+    path: 'telemetry.priceFile', env: 'FAST_LITELLM_PRICE_FILE', parser: priceFile, section: 'telemetry',
+    help: 'prices per token that replace the built-in table model by model (cost per call)',
+  }),
+  row({
+    path: 'telemetry.metricsPort', env: 'FAST_LITELLM_METRICS_PORT', parser: int({ min: 0, max: 65535 }),
+    section: 'telemetry', help: 'serve `/metrics` on this port from the app\'s process (0: a free one)',
+  }),
+  row({
+    path: 'telemetry.metricsHost', env: 'FAST_LITELLM_METRICS_HOST', parser: host, default: '127.0.0.1',
+    section: 'telemetry', help: 'address the metrics server listens on',
   }),
   ...(Object.keys(LITELLM_HELP) as (keyof LitellmSections)[]).map((k) => row({
     path: `litellm.${k}`, key: k, parser: LITELLM_PARSERS[k] ?? kept, section: 'litellm',

@@ -3,6 +3,7 @@
 
 export const FEATURES = [
   'token_counting', 'rate_limiting', 'connection_pooling', 'streaming', 'handler_lookup', 'lazy_loading', 'router',
+  'telemetry',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -21,6 +22,7 @@ export const FEATURE_ENV: Readonly<Record<FeatureName, string>> = Object.freeze(
   handler_lookup: 'FAST_LITELLM_HANDLER_LOOKUP',
   lazy_loading: 'FAST_LITELLM_LAZY_LOADING',
   router: 'FAST_LITELLM_ROUTER',
+  telemetry: 'FAST_LITELLM_TELEMETRY',
 });
 
 export interface ModelLimits {
@@ -61,6 +63,19 @@ export interface LitellmSections {
   callback_settings?: unknown;
 }
 
+export interface TelemetryConfig {
+  otel: boolean;
+  metrics: boolean;
+  captureContent: boolean;
+  apiKeyLabel: boolean;
+  maxLabelValues: number;
+  /** A price table in LiteLLM's model_prices_and_context_window.json format, resolved. */
+  priceFile?: string;
+  /** Serve /metrics on this port (0: a free one); unset: no server. */
+  metricsPort?: number;
+  metricsHost: string;
+}
+
 export interface Config {
   disabled: boolean;
   features: Record<FeatureName, FeatureMode>;
@@ -74,6 +89,8 @@ export interface Config {
   /** The router's own settings (LiteLLM's are router_settings, kept in `litellm`). */
   router: { keyLayout: 'fast-litellm' | 'litellm'; keyPrefix: string };
   litellm: LitellmSections;
+  /** OpenTelemetry, Prometheus and cost (feature telemetry). */
+  telemetry: TelemetryConfig;
   /** Where the settings came from, for status output. */
   source: {
     /** The config file, resolved (FAST_LITELLM_CONFIG). */

@@ -4,6 +4,7 @@ import { globalFetchBinding } from './pooling';
 import { closeLimits, rateLimited } from './ratelimit';
 import { createExports as lazyEncoders } from './redirects/litellm-encoders';
 import { closeRouter, routed } from './router';
+import { closeTelemetry, observedLitellm } from './telemetry';
 import { tokenRow } from './tokens';
 import type { PatchRow, PatchTable } from './types';
 
@@ -61,6 +62,11 @@ const rows: PatchRow[] = [
     global: 'fetch',
     binding: globalFetchBinding(`litellm.${handler}.fetch`),
   })),
+  // Innermost (first on the export): each call of litellm's own function, so each routed attempt.
+  ...(['completion', 'embedding'] as const).map((kind): PatchRow => ({
+    ...base, id: `litellm.${kind}.telemetry.api`, file: `dist/src/${kind}.js`, export: kind, feature: 'telemetry',
+    replace: observedLitellm(kind, 'api'), guard: { async: true, sideEffects: true },
+  })),
   {
     ...base,
     id: 'litellm.completion.rateLimit',
@@ -99,6 +105,11 @@ const rows: PatchRow[] = [
     replace: routed('embedding'),
     guard: { async: true, sideEffects: true },
   },
+  // Outermost (last): the app's call as a whole, rate-limit waits, retries and fallbacks included.
+  ...(['completion', 'embedding'] as const).map((kind): PatchRow => ({
+    ...base, id: `litellm.${kind}.telemetry`, file: `dist/src/${kind}.js`, export: kind, feature: 'telemetry',
+    replace: observedLitellm(kind, 'call'), guard: { async: true, sideEffects: true },
+  })),
 ];
 
 export const litellmTable: PatchTable = {
@@ -106,6 +117,6 @@ export const litellmTable: PatchTable = {
   rows,
   // removeAcceleration(): the Redis connections of the rate limits and the router go with the patches.
   dispose: async () => {
-    await Promise.all([closeLimits(), closeRouter()]);
+    await Promise.all([closeLimits(), closeRouter(), closeTelemetry()]);
   },
 };

@@ -1,6 +1,7 @@
 import { sdkDefaultFetch } from './openai-fetch';
 import { closePools, sdkFetch } from './pooling';
 import { SSE_PREFIX_DONE, fastFromSSEResponse } from './sdk-streaming';
+import { observedOpenai } from './telemetry';
 import type { PatchTable } from './types';
 
 // The patch tables for the SDKs litellm's handlers build a client of per call, which apps calling a
@@ -57,6 +58,26 @@ export const openaiTable: PatchTable = {
       export: 'Stream.fromSSEResponse',
       feature: 'streaming',
       replace: fastFromSSEResponse('v5+'),
+    },
+    // The prototype methods in place (as OpenTelemetry's openai instrumentations patch them): the classes
+    // and every client stay the same objects, and the APIPromise a call returns is the SDK's own.
+    {
+      ...OPENAI_5_7,
+      id: 'openai.chat.completions.create.telemetry',
+      file: 'resources/chat/completions/completions.js',
+      export: 'Completions.prototype.create',
+      feature: 'telemetry',
+      replace: observedOpenai('chat'),
+      guard: { sideEffects: true },
+    },
+    {
+      ...OPENAI_5_7,
+      id: 'openai.embeddings.create.telemetry',
+      file: 'resources/embeddings.js',
+      export: 'Embeddings.prototype.create',
+      feature: 'telemetry',
+      replace: observedOpenai('embeddings'),
+      guard: { sideEffects: true },
     },
   ],
   dispose: closePools,

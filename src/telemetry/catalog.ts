@@ -1,0 +1,118 @@
+// Every metric the package exports, in one table: the Prometheus registry, `fast-litellm metrics` and the
+// README tables are all read from it. LiteLLM's metric and label names are kept where the concept is the
+// same (litellm/integrations/prometheus.py, types/integrations/prometheus.py). LiteLLM's Python client
+// appends `_total` to a counter's name when it exposes it; prom-client does not, so the counters here
+// carry `_total` themselves and a scrape shows the same series names a LiteLLM proxy shows.
+
+export type MetricType = 'counter' | 'histogram' | 'gauge';
+
+export interface MetricSpec {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  /** UCUM-ish unit as the README shows it: 's', 'USD', '{token}', '{request}', '1'. */
+  readonly unit: string;
+  readonly labels: readonly string[];
+  readonly buckets?: readonly number[];
+  /** Where the value comes from (README). */
+  readonly source: string;
+}
+
+/** LiteLLM's LATENCY_BUCKETS (seconds), without its +Inf (prom-client adds it). */
+export const LATENCY_BUCKETS = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 420, 600,
+]);
+
+/** prometheus_client's default buckets: LiteLLM's latency-per-output-token histogram uses them. */
+const DEFAULT_BUCKETS = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
+
+/** Labels of a call's metrics (LiteLLM's names); `hashed_api_key` is added only when enabled. */
+export const CALL_LABELS = Object.freeze(['model', 'requested_model', 'api_provider', 'model_id']);
+export const FAILURE_LABELS = Object.freeze([...CALL_LABELS, 'exception_status', 'exception_class']);
+const DEPLOYMENT_LABELS = Object.freeze(['litellm_model_name', 'model_id', 'api_base', 'api_provider']);
+const DEPLOYMENT_CALL_LABELS = Object.freeze(['requested_model', ...DEPLOYMENT_LABELS]);
+
+const CALL = 'each litellm completion()/embedding() call and openai SDK request, at its end';
+const ROUTER = "the router's counts, read at scrape time";
+
+export const CALL_METRICS: readonly MetricSpec[] = Object.freeze([
+  { name: 'litellm_proxy_total_requests_metric_total', type: 'counter', unit: '{request}',
+    labels: [...CALL_LABELS, 'status_code'], source: CALL,
+    help: 'Calls made, failed or not (LiteLLM: requests made to the proxy)' },
+  { name: 'litellm_proxy_failed_requests_metric_total', type: 'counter', unit: '{request}', labels: FAILURE_LABELS,
+    source: CALL, help: 'Calls that ended in an error, by exception status and class' },
+  { name: 'litellm_requests_metric_total', type: 'counter', unit: '{request}', labels: CALL_LABELS, source: CALL,
+    help: 'Calls made (LiteLLM\'s older name, still emitted by LiteLLM)' },
+  { name: 'litellm_input_tokens_metric_total', type: 'counter', unit: '{token}', labels: CALL_LABELS, source: CALL,
+    help: 'Input (prompt) tokens, as the answer reports them' },
+  { name: 'litellm_output_tokens_metric_total', type: 'counter', unit: '{token}', labels: CALL_LABELS, source: CALL,
+    help: 'Output (completion) tokens, as the answer reports them' },
+  { name: 'litellm_total_tokens_metric_total', type: 'counter', unit: '{token}', labels: CALL_LABELS, source: CALL,
+    help: 'Input + output tokens' },
+  { name: 'litellm_spend_metric_total', type: 'counter', unit: 'USD', labels: CALL_LABELS, source: CALL,
+    help: 'Spend from the price table (0 for a model it does not price)' },
+  { name: 'litellm_request_total_latency_metric', type: 'histogram', unit: 's', labels: CALL_LABELS,
+    buckets: LATENCY_BUCKETS, source: CALL,
+    help: 'Whole call as the app sees it: rate-limit waits, router retries and fallbacks, the stream to its end' },
+  { name: 'litellm_llm_api_latency_metric', type: 'histogram', unit: 's', labels: CALL_LABELS,
+    buckets: LATENCY_BUCKETS, source: 'each call of litellm\'s own function (each routed attempt) and openai SDK request',
+    help: 'One call to the provider, from the request to the end of the answer or stream' },
+  { name: 'litellm_llm_api_time_to_first_token_metric', type: 'histogram', unit: 's', labels: CALL_LABELS,
+    buckets: LATENCY_BUCKETS, source: 'streamed calls, as litellm_llm_api_latency_metric',
+    help: 'From the request to the first streamed chunk' },
+  { name: 'litellm_deployment_latency_per_output_token', type: 'histogram', unit: 's',
+    labels: DEPLOYMENT_LABELS, buckets: DEFAULT_BUCKETS, source: 'routed calls that report output tokens',
+    help: 'Latency of a routed call divided by its output tokens' },
+  { name: 'litellm_deployment_successful_fallbacks_total', type: 'counter', unit: '{request}',
+    labels: ['requested_model', 'fallback_model'], source: 'routed calls answered by a fallback group',
+    help: 'Calls a fallback group answered after the requested group failed' },
+]);
+
+export const SCRAPE_METRICS: readonly MetricSpec[] = Object.freeze([
+  { name: 'litellm_deployment_state', type: 'gauge', unit: '1', labels: DEPLOYMENT_LABELS, source: ROUTER,
+    help: '0 healthy, 1 partial outage (failures since the last scrape), 2 complete outage (cooling down)' },
+  { name: 'litellm_deployment_total_requests_total', type: 'counter', unit: '{request}',
+    labels: DEPLOYMENT_CALL_LABELS, source: ROUTER, help: 'Calls the router made to each deployment' },
+  { name: 'litellm_deployment_success_responses_total', type: 'counter', unit: '{request}',
+    labels: DEPLOYMENT_CALL_LABELS, source: ROUTER, help: 'Deployment calls that succeeded' },
+  { name: 'litellm_deployment_failure_responses_total', type: 'counter', unit: '{request}',
+    labels: DEPLOYMENT_CALL_LABELS, source: ROUTER, help: 'Deployment calls that failed' },
+  { name: 'litellm_deployment_cooled_down_total', type: 'counter', unit: '{event}', labels: DEPLOYMENT_LABELS,
+    source: ROUTER, help: 'Times the router put a deployment in cooldown' },
+  { name: 'litellm_deployment_rpm_limit', type: 'gauge', unit: '{request}/min', labels: DEPLOYMENT_LABELS,
+    source: 'the model_list', help: "A deployment's rpm from the config" },
+  { name: 'litellm_deployment_tpm_limit', type: 'gauge', unit: '{token}/min', labels: DEPLOYMENT_LABELS,
+    source: 'the model_list', help: "A deployment's tpm from the config" },
+  { name: 'fast_litellm_router_calls_total', type: 'counter', unit: '{request}', labels: ['outcome'],
+    source: ROUTER, help: 'Routed calls by outcome (success, failure), retries and fallbacks taken' },
+  { name: 'fast_litellm_rate_limit_denials_total', type: 'counter', unit: '{request}',
+    labels: ['scope', 'limit_type', 'model'], source: 'each RateLimitError the shim\'s limits throw',
+    help: 'Calls the rate limits refused (scope: model_per_key, model, api_key)' },
+  { name: 'fast_litellm_rate_limit_remaining_requests', type: 'gauge', unit: '{request}',
+    labels: ['scope', 'model'], source: 'the last denial of each scope',
+    help: 'Requests left in the window when the scope last refused a call' },
+  { name: 'fast_litellm_rate_limit_remaining_tokens', type: 'gauge', unit: '{token}', labels: ['scope', 'model'],
+    source: 'the last denial of each scope', help: 'Tokens left in the window when the scope last refused a call' },
+  { name: 'fast_litellm_calls_total', type: 'counter', unit: '{call}', labels: ['component', 'path'],
+    source: 'getPerformanceStats()', help: 'Patched calls by path: accelerated, original (fallbacks included)' },
+  { name: 'fast_litellm_fallbacks_total', type: 'counter', unit: '{call}', labels: ['component'],
+    source: 'getPerformanceStats()', help: 'Accelerated calls that failed on our side and ran the original' },
+  { name: 'fast_litellm_feature_enabled', type: 'gauge', unit: '1', labels: ['feature'],
+    source: 'getFeatureStatus()', help: '1 when the feature serves calls (on, shadow or rollout), 0 when off' },
+  { name: 'fast_litellm_feature_auto_disabled', type: 'gauge', unit: '1', labels: ['feature'],
+    source: 'getFeatureStatus()', help: '1 when the feature turned itself off after errors' },
+  { name: 'fast_litellm_token_cache_hits_total', type: 'counter', unit: '{lookup}', labels: [],
+    source: 'getTokenCacheStats()', help: 'Token counts answered by the memo' },
+  { name: 'fast_litellm_token_cache_misses_total', type: 'counter', unit: '{lookup}', labels: [],
+    source: 'getTokenCacheStats()', help: 'Token counts the memo did not hold' },
+  { name: 'fast_litellm_token_cache_bytes', type: 'gauge', unit: 'By', labels: [],
+    source: 'getTokenCacheStats()', help: 'Bytes the memo holds' },
+  { name: 'fast_litellm_pool_sockets', type: 'gauge', unit: '{socket}', labels: ['origin', 'state'],
+    source: 'getPoolStats()', help: 'Pooled sockets by state: open (busy + idle), idle' },
+  { name: 'fast_litellm_pool_requests_total', type: 'counter', unit: '{request}', labels: ['origin'],
+    source: 'getPoolStats()', help: 'Requests sent over the pooled transport' },
+  { name: 'fast_litellm_pool_connects_total', type: 'counter', unit: '{socket}', labels: ['origin'],
+    source: 'getPoolStats()', help: 'Sockets the pools opened' },
+]);
+
+export const ALL_METRICS: readonly MetricSpec[] = Object.freeze([...CALL_METRICS, ...SCRAPE_METRICS]);

@@ -1,0 +1,137 @@
+import { warnOnce } from '../log';
+import { CALL_LABELS, CALL_METRICS, SCRAPE_METRICS, type MetricSpec } from './catalog';
+import { collectorFor, type ScrapeSources } from './collectors';
+import { BoundedValues } from './labels';
+import type { PromClient, PromCounter, PromGauge, PromHistogram, PromMetric, PromRegistry } from './prom-client';
+import type { CallOutcome, ErrorInfo } from './types';
+
+// Prometheus metrics in the app's prom-client registry (or prom-client's default one), with LiteLLM's
+// metric and label names (catalog.ts). Call metrics are recorded when a call ends; the shim's own
+// counts, the router's and the pools' are read from their sources at scrape time.
+
+const ours = new WeakSet<object>();
+
+/** One finished call, as the Prometheus metrics label it. */
+export interface PromCall {
+  layer: 'call' | 'api' | 'both';
+  model: string;
+  requestedModel: string;
+  provider: string;
+  modelId?: string;
+  keyHash?: string;
+  seconds: number;
+  ttftSeconds?: number;
+  outcome?: CallOutcome;
+  error?: ErrorInfo;
+  /** A routed call answered by a fallback group. */
+  fallbackFrom?: string;
+  /** A routed deployment: latency per output token is recorded per deployment. */
+  deployment?: { model: string; id: string; apiBase: string };
+}
+
+export class PromSink {
+  readonly #keyLabel: boolean;
+  readonly #m = new Map<string, PromMetric>();
+  readonly #bounds: Record<string, BoundedValues>;
+
+  constructor(client: PromClient, registry: PromRegistry, options: { keyLabel: boolean; maxLabelValues: number },
+    sources: () => ScrapeSources) {
+    this.#keyLabel = options.keyLabel;
+    const b = (): BoundedValues => new BoundedValues(options.maxLabelValues);
+    this.#bounds = { model: b(), requested: b(), id: b(), provider: b(), scope: b() };
+    for (const spec of CALL_METRICS) this.#create(client, registry, spec, undefined);
+    for (const spec of SCRAPE_METRICS) {
+      this.#create(client, registry, spec, collectorFor(spec.name, sources, options.maxLabelValues));
+    }
+  }
+
+  #labelsOf(spec: MetricSpec): string[] {
+    const withKey = this.#keyLabel && CALL_LABELS.every((l) => spec.labels.includes(l));
+    return withKey ? [...spec.labels, 'hashed_api_key'] : [...spec.labels];
+  }
+
+  #create(client: PromClient, registry: PromRegistry, spec: MetricSpec, collect: (() => void) | undefined): void {
+    const existing = registry.getSingleMetric(spec.name);
+    if (existing !== undefined) {
+      if (!ours.has(existing as object)) {
+        warnOnce(`metric ${spec.name} already exists in the registry (not ours); fast-litellm leaves it alone`);
+        return;
+      }
+      (registry as unknown as { removeSingleMetric(n: string): void }).removeSingleMetric(spec.name);
+    }
+    const config = {
+      name: spec.name, help: spec.help, labelNames: this.#labelsOf(spec), registers: [registry],
+      ...(spec.buckets ? { buckets: [...spec.buckets] } : {}),
+      ...(collect ? { collect: function (this: PromMetric) { collect.call(this); } } : {}),
+    };
+    const C = spec.type === 'counter' ? client.Counter : spec.type === 'histogram' ? client.Histogram : client.Gauge;
+    const metric = new C(config as never);
+    ours.add(metric);
+    this.#m.set(spec.name, metric);
+  }
+
+  #counter(name: string): PromCounter | undefined {
+    return this.#m.get(name) as PromCounter | undefined;
+  }
+
+  #histogram(name: string): PromHistogram | undefined {
+    return this.#m.get(name) as PromHistogram | undefined;
+  }
+
+  record(c: PromCall): void {
+    const b = this.#bounds;
+    const base: Record<string, string> = {
+      model: b.model.of(c.model), requested_model: b.requested.of(c.requestedModel),
+      api_provider: b.provider.of(c.provider), model_id: b.id.of(c.modelId),
+    };
+    if (this.#keyLabel) base.hashed_api_key = c.keyHash ?? '';
+    if (c.layer !== 'call') {
+      this.#histogram('litellm_llm_api_latency_metric')?.observe({ ...base }, c.seconds);
+      if (c.ttftSeconds !== undefined) {
+        this.#histogram('litellm_llm_api_time_to_first_token_metric')?.observe({ ...base }, c.ttftSeconds);
+      }
+    }
+    if (c.layer === 'api') return;
+    this.#histogram('litellm_request_total_latency_metric')?.observe({ ...base }, c.seconds);
+    this.#counter('litellm_requests_metric_total')?.inc({ ...base });
+    const e = c.error;
+    this.#counter('litellm_proxy_total_requests_metric_total')?.inc({ ...base, status_code: e ? e.status : '200' });
+    if (e !== undefined) {
+      this.#counter('litellm_proxy_failed_requests_metric_total')
+        ?.inc({ ...base, exception_status: e.status, exception_class: e.type });
+      if (e.limit !== undefined) this.#denial(e.limit, base.requested_model);
+      return;
+    }
+    const u = c.outcome?.usage;
+    const input = u?.inputTokens ?? 0;
+    const output = u?.outputTokens ?? 0;
+    if (input > 0) this.#counter('litellm_input_tokens_metric_total')?.inc({ ...base }, input);
+    if (output > 0) this.#counter('litellm_output_tokens_metric_total')?.inc({ ...base }, output);
+    if (input + output > 0) this.#counter('litellm_total_tokens_metric_total')?.inc({ ...base }, input + output);
+    const cost = c.outcome?.cost;
+    if (cost !== undefined && cost > 0) this.#counter('litellm_spend_metric_total')?.inc({ ...base }, cost);
+    if (c.fallbackFrom !== undefined) {
+      this.#counter('litellm_deployment_successful_fallbacks_total')
+        ?.inc({ requested_model: b.requested.of(c.fallbackFrom), fallback_model: base.requested_model });
+    }
+    const d = c.deployment;
+    if (d !== undefined && output > 0) {
+      this.#histogram('litellm_deployment_latency_per_output_token')?.observe({
+        litellm_model_name: b.model.of(d.model), model_id: b.id.of(d.id), api_base: d.apiBase,
+        api_provider: base.api_provider,
+      }, c.seconds / output);
+    }
+  }
+
+  #denial(l: NonNullable<ErrorInfo['limit']>, model: string): void {
+    const scope = this.#bounds.scope.of(l.scope);
+    this.#counter('fast_litellm_rate_limit_denials_total')?.inc({ scope, limit_type: l.limitType, model });
+    const g = (n: string): PromGauge | undefined => this.#m.get(n) as PromGauge | undefined;
+    if (l.remainingRequests !== undefined) {
+      g('fast_litellm_rate_limit_remaining_requests')?.set({ scope, model }, l.remainingRequests);
+    }
+    if (l.remainingTokens !== undefined) {
+      g('fast_litellm_rate_limit_remaining_tokens')?.set({ scope, model }, l.remainingTokens);
+    }
+  }
+}
