@@ -35,8 +35,10 @@ function parse(argv: string[]): Opts {
       return v;
     };
     if (a === '--quick') o.quick = true;
-    else if (a === '--pairs') (o.pairs = num()), (pairsSet = true);
-    else if (a === '--users') o.users = num();
+    else if (a === '--pairs') {
+      o.pairs = num();
+      pairsSet = true;
+    } else if (a === '--users') o.users = num();
     else if (a === '--turns') o.turns = num();
     else if (a === '--out') o.out = argv[++i] ?? o.out;
     else if (a === '--no-latest') o.latest = false;

@@ -24,7 +24,8 @@ const ROOT = path.resolve(__dirname, '..');
 const MOCK_ENV = 'FAST_LITELLM_BENCH_MOCK_URL';
 
 function meta(r: BenchRow): RowMeta {
-  return { id: r.id, name: r.name, group: r.group, kind: r.kind, baselineName: r.baselineName, acceleratedName: r.acceleratedName };
+  const { id, name, group, kind, baselineName, acceleratedName } = r;
+  return { id, name, group, kind, baselineName, acceleratedName };
 }
 
 function failedRow(m: RowMeta, error: string): RowResult {
@@ -133,7 +134,9 @@ async function inProcess(args: Args, progress: Progress, ctx: RowContext): Promi
 async function main(args: Args): Promise<number> {
   if (args.child || args.childList) return child(args);
   const started = new Date();
-  const progress = wantBar(process.stderr, process.env, args.ci) ? barProgress() : plainProgress((s) => process.stdout.write(s));
+  const progress = wantBar(process.stderr, process.env, args.ci)
+    ? barProgress()
+    : plainProgress((s) => process.stdout.write(s));
   const machine = machineInfo(ROOT);
 
   let mock: MockHandle | null = null;

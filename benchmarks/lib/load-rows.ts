@@ -34,7 +34,11 @@ export async function loadRows(dir: string, ctx: RowContext, only: readonly stri
   return loadRowFiles(rowFiles(dir), ctx, only);
 }
 
-export async function loadRowFiles(files: readonly string[], ctx: RowContext, only: readonly string[]): Promise<LoadedRows & { byFile: Map<string, BenchRow[]> }> {
+export async function loadRowFiles(
+  files: readonly string[],
+  ctx: RowContext,
+  only: readonly string[],
+): Promise<LoadedRows & { byFile: Map<string, BenchRow[]> }> {
   const rows: BenchRow[] = [];
   const broken: LoadedRows['broken'] = [];
   const seen = new Set<string>();

@@ -48,7 +48,7 @@ function hrMs(t0: bigint): number {
 async function warmup(c: Contender, ms: number): Promise<number> {
   const t0 = process.hrtime.bigint();
   let n = 0;
-  let elapsed = 0;
+  let elapsed: number;
   do {
     sink = c.async ? await c.fn() : c.fn();
     n++;

@@ -15,7 +15,11 @@ export function mockAvailable(root: string): boolean {
   return existsSync(path.join(dir, 'index.ts')) || existsSync(path.join(dir, 'index.js'));
 }
 
-export function startMockChild(root: string, options: Record<string, unknown> = {}, timeoutMs = 20_000): Promise<MockHandle> {
+export function startMockChild(
+  root: string,
+  options: Record<string, unknown> = {},
+  timeoutMs = 20_000,
+): Promise<MockHandle> {
   const script = path.join(root, 'benchmarks', 'lib', 'mock-child.ts');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], {
     cwd: root,

@@ -48,7 +48,14 @@ function ticksHtml(scale: Scale, tick: (t: number) => string): string {
  * Horizontal bars on one scale: label | track | value. `mark` draws a reference line (1x). The scale
  * is linear from 0 unless the values span more than a factor of 20 (then log by decades).
  */
-export function barChart(bars: Bar[], o: { caption: string; mark?: number; tick?: (t: number) => string; valueWidth?: string }): string {
+export interface BarChartOptions {
+  caption: string;
+  mark?: number;
+  tick?: (t: number) => string;
+  valueWidth?: string;
+}
+
+export function barChart(bars: Bar[], o: BarChartOptions): string {
   if (bars.length === 0) return '';
   const scale = scaleFor(bars.map((b) => b.value), { include: o.mark ? [o.mark] : [] });
   const tick = o.tick ?? ratioTick;

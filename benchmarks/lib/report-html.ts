@@ -6,8 +6,8 @@ import { beforeAfterSection } from './report-html-ba';
 import { barChart, COLORS, compact, esc, seriesChart, seriesLegend, speedupBars } from './report-charts';
 import { READING } from './report-md';
 import {
-  areaTitle, beforeAfterHeadline, concurrencyMatrix, concurrencyOf, fmtRatio, groupsOf, headlines, improvementText, isMemory,
-  isTimed, notesOf, pairsOf, throughputSeries, type Headline,
+  areaTitle, beforeAfterHeadline, concurrencyMatrix, concurrencyOf, fmtRatio, groupsOf, headlines, improvementText,
+  isMemory, isTimed, notesOf, pairsOf, throughputSeries, type Headline,
 } from './report-model';
 import type { ComprehensiveReport, RowResult } from './result';
 import { STYLE } from './report-style';

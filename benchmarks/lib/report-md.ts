@@ -5,8 +5,8 @@ import type { BeforeAfterReport } from './before-after-report';
 import { renderBeforeAfterBody } from './before-after-report';
 import { fmtBytes, fmtNs, fmtValue, statusLabel } from './format';
 import {
-  areaTitle, beforeAfterHeadline, concurrencyMatrix, concurrencyOf, fmtRatio, groupsOf, headlines, improvementText, isMemory,
-  notesOf, pairsOf, throughputSeries, type Headline,
+  areaTitle, beforeAfterHeadline, concurrencyMatrix, concurrencyOf, fmtRatio, groupsOf, headlines, improvementText,
+  isMemory, notesOf, pairsOf, throughputSeries, type Headline,
 } from './report-model';
 import type { ComprehensiveReport, RowResult } from './result';
 
@@ -21,7 +21,8 @@ function row(cells: string[]): string {
 
 function headlineRow(r: RowResult): string[] {
   if (r.status === 'FAILED' || r.status === 'skipped') return [r.name, '-', '-', '-', '-', `${r.status}: ${r.error ?? ''}`];
-  return [r.name, fmtValue(r.baseline?.median, r.unit), fmtValue(r.accelerated?.median, r.unit), fmtRatio(r.speedup), improvementText(r), statusLabel(r)];
+  const medians = [fmtValue(r.baseline?.median, r.unit), fmtValue(r.accelerated?.median, r.unit)];
+  return [r.name, ...medians, fmtRatio(r.speedup), improvementText(r), statusLabel(r)];
 }
 
 function spread(r: RowResult): string {
@@ -88,7 +89,8 @@ function groupSection(group: string, rows: RowResult[]): string[] {
       out.push(row(head), `|${head.map(() => '---:').join('|')}|`);
       s.plain.forEach(([c, v], i) => {
         const ceil = s.ceiling.find(([x]) => x === c)?.[1];
-        out.push(row([String(c), fmtValue(v, s.unit), fmtValue(s.shimmed[i][1], s.unit), ...(s.ceiling.length ? [fmtValue(ceil, s.unit)] : [])]));
+        const ceilCell = s.ceiling.length ? [fmtValue(ceil, s.unit)] : [];
+        out.push(row([String(c), fmtValue(v, s.unit), fmtValue(s.shimmed[i][1], s.unit), ...ceilCell]));
       });
       out.push('');
     }
@@ -99,7 +101,8 @@ function groupSection(group: string, rows: RowResult[]): string[] {
     out.push(row(['Function', 'Baseline', 'Shimmed', 'Others', 'Ratio', 'Improvement']), '|---|---:|---:|---|---:|---:|');
     for (const r of mem) {
       const others = Object.entries(r.peers ?? {}).map(([k, v]) => `${k} ${fmtValue(v.median, r.unit)}`).join('; ') || '-';
-      out.push(row([r.name, fmtValue(r.baseline?.median, r.unit), fmtValue(r.accelerated?.median, r.unit), others, fmtRatio(r.speedup), improvementText(r)]));
+      const medians = [fmtValue(r.baseline?.median, r.unit), fmtValue(r.accelerated?.median, r.unit)];
+      out.push(row([r.name, ...medians, others, fmtRatio(r.speedup), improvementText(r)]));
     }
     out.push('');
   }

@@ -224,12 +224,16 @@ export function throughputSeries(rows: readonly RowResult[]): Series[] {
   return m.lines.filter((l) => l.cells.size >= 2).map((l) => {
     const cells = [...l.cells].sort(([a], [b]) => a - b);
     const ceilingName = Object.keys(cells[0][1].peers ?? {}).find((k) => /ceiling/i.test(k));
+    const ceiling = (name: string) => cells.flatMap(([c, r]): Array<[number, number]> => {
+      const peer = r.peers?.[name];
+      return peer ? [[c, peer.median]] : [];
+    });
     return {
       label: l.label,
       unit: cells[0][1].unit,
       plain: cells.map(([c, r]) => [c, r.baseline!.median]),
       shimmed: cells.map(([c, r]) => [c, r.accelerated!.median]),
-      ceiling: ceilingName ? cells.flatMap(([c, r]) => (r.peers?.[ceilingName] ? [[c, r.peers[ceilingName].median] as [number, number]] : [])) : [],
+      ceiling: ceilingName ? ceiling(ceilingName) : [],
       ceilingName,
     };
   });

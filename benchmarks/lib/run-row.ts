@@ -168,7 +168,13 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-export function fromCustom(row: CustomRow, r: CustomResult, index: number, count: number, durationMs: number): RowResult {
+export function fromCustom(
+  row: CustomRow,
+  r: CustomResult,
+  index: number,
+  count: number,
+  durationMs: number,
+): RowResult {
   const label = r.label ?? (count > 1 ? String(index + 1) : undefined);
   const speedup = speedupOf(r.baseline.median, r.accelerated.median, r.higherIsBetter);
   const minSpeedup = r.minSpeedup ?? row.minSpeedup;

@@ -13,7 +13,12 @@ export interface LoopOptions {
 }
 
 /** A row that hangs (a request never answered) must not hold the whole run: give up on it. */
-export async function runRow(row: BenchRow, ctx: RowContext, settings: RunSettings, timeoutMs: number): Promise<RowResult[]> {
+export async function runRow(
+  row: BenchRow,
+  ctx: RowContext,
+  settings: RunSettings,
+  timeoutMs: number,
+): Promise<RowResult[]> {
   const t0 = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<RowResult[]>((resolve) => {

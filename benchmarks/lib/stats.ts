@@ -78,7 +78,11 @@ export function classify(
 }
 
 /** Speedups of each interleaved round from per-round medians (same unit direction as the row). */
-export function roundRatios(baseMedians: readonly number[], accMedians: readonly number[], higherIsBetter: boolean): number[] {
+export function roundRatios(
+  baseMedians: readonly number[],
+  accMedians: readonly number[],
+  higherIsBetter: boolean,
+): number[] {
   const n = Math.min(baseMedians.length, accMedians.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(speedupOf(baseMedians[i], accMedians[i], higherIsBetter));

@@ -48,12 +48,18 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 function dist(xs: number[]): SampleSummary {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] : NaN);
-  return { median: r3(q(0.5)), p99: r3(q(0.99)), p25: r3(q(0.25)), p75: r3(q(0.75)), mean: r3(s.reduce((a, b) => a + b, 0) / (s.length || 1)), samples: s.length };
+  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
+  return {
+    median: r3(q(0.5)), p99: r3(q(0.99)), p25: r3(q(0.25)), p75: r3(q(0.75)), mean: r3(mean), samples: s.length,
+  };
 }
-const one = (v: number, samples: number, extra?: Record<string, number | string>): SampleSummary => ({ median: v, p99: v, mean: v, samples, extra });
-const rate = (c: Cell) => one(Math.round(c.reqs / c.secs), c.reqs, { p50_ms: dist(c.latMs).median, p99_ms: dist(c.latMs).p99 });
+const one = (v: number, samples: number, extra?: Record<string, number | string>): SampleSummary =>
+  ({ median: v, p99: v, mean: v, samples, extra });
+const rate = (c: Cell) =>
+  one(Math.round(c.reqs / c.secs), c.reqs, { p50_ms: dist(c.latMs).median, p99_ms: dist(c.latMs).p99 });
 const cpuPerReq = (c: Cell) => one(Math.round((c.cpuUs / Math.max(1, c.reqs)) * 10) / 10, c.reqs);
-const cpuPerChunk = (c: Cell) => one(Math.round((c.cpuUs / Math.max(1, c.chunks)) * 100) / 100, c.chunks, { chunks: c.chunks });
+const cpuPerChunk = (c: Cell) =>
+  one(Math.round((c.cpuUs / Math.max(1, c.chunks)) * 100) / 100, c.chunks, { chunks: c.chunks });
 
 function flags(on: boolean): void {
   const v = on ? 'on' : 'off';
@@ -77,7 +83,14 @@ async function mockUrl(ctx: RowContext): Promise<{ url: string; mock?: MockHandl
 interface Contender { name: string; on: boolean; call: Call }
 
 /** base / fast / raw cells per concurrency, each after a short warm-up, features set per side. */
-async function sweep(ctx: RowContext, key: string, contenders: Contender[], concs: number[], stream: boolean, note: string) {
+async function sweep(
+  ctx: RowContext,
+  key: string,
+  contenders: Contender[],
+  concs: number[],
+  stream: boolean,
+  note: string,
+) {
   const ms = ctx.quick ? 600 : 1500;
   const out: CustomResult[] = [];
   for (const conc of concs) {
@@ -237,9 +250,10 @@ const startupRow: BenchRow = {
   minSpeedup: 0.3,
   async run(ctx) {
     fixture('openai-7');
-    let listed = '';
+    let listed: string;
     try {
-      listed = execFileSync('bash', [path.join(ROOT, 'scripts', 'node-versions.sh'), '22', '24'], { env: { ...process.env, NODE_VERSIONS_OFFLINE: '1' } }).toString();
+      const script = path.join(ROOT, 'scripts', 'node-versions.sh');
+      listed = execFileSync('bash', [script, '22', '24'], { env: { ...process.env, NODE_VERSIONS_OFFLINE: '1' } }).toString();
     } catch {
       listed = '';
     }

@@ -22,7 +22,7 @@ const SIZES = [10, 100, 1000];
 async function timeIt(fn: () => unknown, budgetMs: number): Promise<number[]> {
   // A synchronous function is timed in a plain loop: an await per op would cost more than a pick.
   const sync = !(fn() instanceof Promise);
-  const run = sync
+  const run: (k: number) => void | Promise<void> = sync
     ? (k: number) => {
       for (let i = 0; i < k; i++) fn();
     }

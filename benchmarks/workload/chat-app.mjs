@@ -133,7 +133,10 @@ const out = {
   p50Ms: round(pct(all, 0.5)),
   p99Ms: round(pct(all, 0.99)),
   byKind: Object.fromEntries(
-    Object.entries(latencies).map(([k, v]) => [k, { n: v.length, firstMs: round(first[k] ?? null), p50Ms: round(pct(v, 0.5)), p99Ms: round(pct(v, 0.99)) }]),
+    Object.entries(latencies).map(([k, v]) => [
+      k,
+      { n: v.length, firstMs: round(first[k] ?? null), p50Ms: round(pct(v, 0.5)), p99Ms: round(pct(v, 0.99)) },
+    ]),
   ),
   // Work phase only, and the whole process including startup.
   cpuMs: round((cpu.user + cpu.system) / 1000),

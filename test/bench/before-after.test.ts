@@ -11,7 +11,10 @@ function run(over: Partial<WorkloadRun>): WorkloadRun {
 describe('before/after summaries', () => {
   const byKind = (p50: number, p99: number) => ({ stream: { n: 4, p50Ms: p50, p99Ms: p99 } });
   const plain = [run({ byKind: byKind(80, 200) }), run({ startupMs: 1200, throughput: 50, byKind: byKind(100, 200) })];
-  const shim = [run({ startupMs: 500, throughput: 120, byKind: byKind(12, 300) }), run({ startupMs: 600, throughput: 100, byKind: byKind(12, 300) })];
+  const shim = [
+    run({ startupMs: 500, throughput: 120, byKind: byKind(12, 300) }),
+    run({ startupMs: 600, throughput: 100, byKind: byKind(12, 300) }),
+  ];
   const m = Object.fromEntries(summarizePairs(plain, shim).map((x) => [x.key, x]));
 
   it('ratios are shimmed / plain per pair, medians across pairs', () => {

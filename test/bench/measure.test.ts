@@ -48,7 +48,8 @@ describe('interleaved measurement', () => {
           setTimeout(() => resolve(1), 2);
         }),
     };
-    const m = await measure([slow], { rounds: 2, roundMs: 5, warmupMs: 1, minSamplesPerRound: 2, targetSampleNs: 20_000 });
+    const settings = { rounds: 2, roundMs: 5, warmupMs: 1, minSamplesPerRound: 2, targetSampleNs: 20_000 };
+    const m = await measure([slow], settings);
     expect(m.batch.slow).toBe(1);
     expect(m.samples.slow.length).toBeGreaterThanOrEqual(4);
     // Each sample covers an awaited 2 ms timer.

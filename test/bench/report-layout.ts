@@ -28,8 +28,10 @@ export function measure(): Layout {
     if (e.scrollWidth > e.clientWidth + 1 && cs.overflowX !== 'auto') overflowing.push(txt(e));
   }
   const within = (inner: Rect, outer: Rect) =>
-    inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
-  const apart = (a: Rect, b: Rect) => a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+    inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5
+    && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
+  const apart = (a: Rect, b: Rect) =>
+    a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
   const outside: string[] = [];
   const overlapping: string[] = [];
   for (const chart of document.querySelectorAll('figure.chart')) {

@@ -11,10 +11,12 @@ export const machine = {
 };
 
 export const s = (median: number, spread = 0) => ({
-  median, p99: median * 2, mean: median, samples: 100, opsPerSec: 1e9 / median, p25: median * (1 - spread), p75: median * (1 + spread),
+  median, p99: median * 2, mean: median, samples: 100, opsPerSec: 1e9 / median,
+  p25: median * (1 - spread), p75: median * (1 + spread),
 });
 
-const rate = (median: number) => ({ median, p99: median, mean: median, samples: 1000, extra: { p50_ms: 1.2, p99_ms: 7.3 } });
+const rate = (median: number) =>
+  ({ median, p99: median, mean: median, samples: 1000, extra: { p50_ms: 1.2, p99_ms: 7.3 } });
 
 function poolRows(family: string, label: string, points: Array<[number, number, number, number]>): RowResult[] {
   return points.flatMap(([c, base, shim, ceil]) => [
@@ -97,9 +99,16 @@ export function run(over: Partial<WorkloadRun>): WorkloadRun {
 }
 
 export function sampleBeforeAfter(): BeforeAfterReport {
-  const byKind = (p50: number, p99: number, first?: number) => ({ stream: { n: 4, p50Ms: p50, p99Ms: p99, ...(first ? { firstMs: first } : {}) } });
-  const plain = [run({ byKind: byKind(80, 200, 90) }), run({ startupMs: 1200, throughput: 50, byKind: byKind(100, 200, 95) })];
-  const shimmed = [run({ startupMs: 500, throughput: 120, byKind: byKind(12, 300, 150) }), run({ startupMs: 600, throughput: 100, byKind: byKind(12, 300, 160) })];
+  const byKind = (p50: number, p99: number, first?: number) =>
+    ({ stream: { n: 4, p50Ms: p50, p99Ms: p99, ...(first ? { firstMs: first } : {}) } });
+  const plain = [
+    run({ byKind: byKind(80, 200, 90) }),
+    run({ startupMs: 1200, throughput: 50, byKind: byKind(100, 200, 95) }),
+  ];
+  const shimmed = [
+    run({ startupMs: 500, throughput: 120, byKind: byKind(12, 300, 150) }),
+    run({ startupMs: 600, throughput: 100, byKind: byKind(12, 300, 160) }),
+  ];
   return {
     schema: 'fast-litellm.before-after/1', startedAt: '2026-11-22T10:00:00.000Z', durationMs: 40_000, machine,
     workload: { script: 'benchmarks/workload/chat-app.mjs', users: 8, turns: 6, mock: { replyTokens: 48 } },

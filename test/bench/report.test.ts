@@ -4,7 +4,8 @@ import { fmtNs, fmtPct, fmtSpeedup, fmtValue, plainLine } from '../../benchmarks
 import { detailsTable, renderHtml } from '../../benchmarks/lib/report-html';
 import { cell, renderMarkdown } from '../../benchmarks/lib/report-md';
 import {
-  beforeAfterHeadline, concurrencyMatrix, fmtRatio, headlines, improvementText, notesOf, pairsOf, scaleFor, throughputSeries,
+  beforeAfterHeadline, concurrencyMatrix, fmtRatio, headlines, improvementText, notesOf, pairsOf, scaleFor,
+  throughputSeries,
 } from '../../benchmarks/lib/report-model';
 import { rows, sampleBeforeAfter, sampleReport } from './report-sample';
 

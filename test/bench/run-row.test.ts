@@ -4,7 +4,9 @@ import { RowSkipped } from '../../benchmarks/lib/skip';
 import type { CustomRow, FnRow, RowContext } from '../../benchmarks/lib/types';
 
 // Tiny budgets: these tests check the runner's logic, not anybody's speed.
-const TINY: RunSettings = { quick: true, timeMs: 10, rounds: 2, warmupMs: 1, minSamplesPerRound: 1, targetSampleNs: 20_000 };
+const TINY: RunSettings = {
+  quick: true, timeMs: 10, rounds: 2, warmupMs: 1, minSamplesPerRound: 1, targetSampleNs: 20_000,
+};
 const ctx: RowContext = { quick: true, tick: () => {} };
 
 function fnRow(over: Partial<FnRow>): FnRow {

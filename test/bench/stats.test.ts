@@ -13,7 +13,8 @@ import { batchSize } from '../../benchmarks/lib/measure';
 import type { RowResult } from '../../benchmarks/lib/result';
 import type { SampleSummary } from '../../benchmarks/lib/types';
 
-const sum = (median: number, p25: number, p75: number): SampleSummary => ({ median, p99: p75, mean: median, samples: 10, p25, p75 });
+const sum = (median: number, p25: number, p75: number): SampleSummary =>
+  ({ median, p99: p75, mean: median, samples: 10, p25, p75 });
 
 function result(over: Partial<RowResult>): RowResult {
   return {
