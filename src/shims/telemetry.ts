@@ -109,7 +109,8 @@ function exposeCost(result: unknown, cost: number | undefined): void {
   }
 }
 
-function settle(call: CallRecord, kind: Kind, value: unknown, capture: boolean, layer: 'call' | 'api'): unknown {
+function settle(call: CallRecord, kind: Kind, value: unknown, capture: boolean, given: 'call' | 'api'): unknown {
+  const layer = call.layer === 'attempt' ? 'api' : given;
   try {
     if (kind === 'completion' && isStream(value)) {
       // The tap outlives nothing it watches: a strong reference from it would keep a dropped stream alive.
@@ -144,7 +145,9 @@ export function observedLitellm(kind: Kind, layer: 'call' | 'api') {
       if (!telemetryOn() || params === null || typeof params !== 'object') return original.apply(this, arguments as never);
       let call: CallRecord | undefined;
       try {
-        call = startCall(describeLitellm(kind, params), layer);
+        // The router calls litellm's export again for each attempt: at the call layer that is a child span.
+        const seen = layer === 'call' && (params as Record<symbol, unknown>)[ROUTED] === true ? 'attempt' : layer;
+        call = startCall(describeLitellm(kind, params), seen);
       } catch {
         call = undefined;
       }
@@ -170,6 +173,9 @@ export function observedLitellm(kind: Kind, layer: 'call' | 'api') {
 }
 
 const describeCapture = (): boolean => getConfig().telemetry.captureContent;
+
+/** The router's mark on the params of a call it makes (shims/router.ts). */
+const ROUTED = Symbol.for('fast-litellm.routed');
 
 type ApiPromiseLike = Promise<unknown> & { responsePromise?: unknown; parseResponse?: unknown };
 

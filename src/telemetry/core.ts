@@ -97,7 +97,7 @@ export function captureContent(): boolean {
 export type StreamEnd = 'complete' | 'returned' | 'abandoned';
 
 export class CallRecord {
-  readonly layer: Layer | 'both';
+  readonly layer: Layer;
   readonly t0 = performance.now();
   /** ms (performance time) of the first and the latest stream chunk. */
   first: number | undefined;
@@ -109,7 +109,7 @@ export class CallRecord {
   #span: SpanHandle | undefined;
   #done = false;
 
-  constructor(a: Active, desc: CallDescription, layer: Layer | 'both') {
+  constructor(a: Active, desc: CallDescription, layer: Layer) {
     this.#a = a;
     // Neither the key nor the input is kept past the start (a stream's record lives as long as the stream).
     const { apiKey, input: _, ...kept } = desc;
@@ -193,12 +193,12 @@ export class CallRecord {
           if (end !== undefined) extra['fast_litellm.stream.end'] = end;
           a.otel.endSpan(this.#span, attrs, outcome, error, extra, endAt);
         }
-        if (this.layer !== 'api') a.otel.record(attrs, seconds, outcome, d.stream ? ttft : undefined);
+        if (this.layer === 'call' || this.layer === 'both') a.otel.record(attrs, seconds, outcome, d.stream ? ttft : undefined);
       } catch {
         // a broken exporter or meter loses this point only
       }
     }
-    if (a.prom !== undefined) {
+    if (a.prom !== undefined && this.layer !== 'attempt') {
       try {
         const s = outcome?.served;
         a.prom.record({
@@ -206,8 +206,8 @@ export class CallRecord {
           provider: String(attrs['gen_ai.provider.name']), modelId: s?.modelId,
           keyHash: this.#keyHash, seconds,
           ttftSeconds: d.stream ? ttft : undefined, outcome, error,
-          fallbackFrom: s?.fallbacks && s.modelGroup !== undefined && s.modelGroup !== d.requestModel
-            ? d.requestModel : undefined,
+          fallback: s?.fallbacks && s.modelGroup !== undefined && s.modelGroup !== d.requestModel
+            ? { from: d.requestModel, to: s.modelGroup } : undefined,
           deployment: s?.modelId !== undefined && s.deployment !== undefined
             ? { model: s.deployment, id: s.modelId, apiBase: serverAddress(s.apiBase).base ?? '' } : undefined,
         });
@@ -219,7 +219,7 @@ export class CallRecord {
 }
 
 /** A record for a call starting now, or undefined when telemetry is off (the shim then just calls). */
-export function startCall(desc: CallDescription, layer: Layer | 'both'): CallRecord | undefined {
+export function startCall(desc: CallDescription, layer: Layer): CallRecord | undefined {
   const a = active;
   if (a === undefined) return undefined;
   try {

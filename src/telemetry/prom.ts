@@ -23,8 +23,8 @@ export interface PromCall {
   ttftSeconds?: number;
   outcome?: CallOutcome;
   error?: ErrorInfo;
-  /** A routed call answered by a fallback group. */
-  fallbackFrom?: string;
+  /** A routed call answered by a fallback group: the group asked for, and the one that answered. */
+  fallback?: { from: string; to: string };
   /** A routed deployment: latency per output token is recorded per deployment. */
   deployment?: { model: string; id: string; apiBase: string };
 }
@@ -70,12 +70,29 @@ export class PromSink {
     this.#m.set(spec.name, metric);
   }
 
-  #counter(name: string): PromCounter | undefined {
-    return this.#m.get(name) as PromCounter | undefined;
+  // Each point on its own: a metric that throws loses its point, not the call's others.
+  #inc(name: string, labels: Record<string, string>, v?: number): void {
+    try {
+      (this.#m.get(name) as PromCounter | undefined)?.inc(labels, v);
+    } catch {
+      // dropped
+    }
   }
 
-  #histogram(name: string): PromHistogram | undefined {
-    return this.#m.get(name) as PromHistogram | undefined;
+  #observe(name: string, labels: Record<string, string>, v: number): void {
+    try {
+      (this.#m.get(name) as PromHistogram | undefined)?.observe(labels, v);
+    } catch {
+      // dropped
+    }
+  }
+
+  #set(name: string, labels: Record<string, string>, v: number): void {
+    try {
+      (this.#m.get(name) as PromGauge | undefined)?.set(labels, v);
+    } catch {
+      // dropped
+    }
   }
 
   record(c: PromCall): void {
@@ -86,37 +103,36 @@ export class PromSink {
     };
     if (this.#keyLabel) base.hashed_api_key = c.keyHash ?? '';
     if (c.layer !== 'call') {
-      this.#histogram('litellm_llm_api_latency_metric')?.observe({ ...base }, c.seconds);
+      this.#observe('litellm_llm_api_latency_metric', { ...base }, c.seconds);
       if (c.ttftSeconds !== undefined) {
-        this.#histogram('litellm_llm_api_time_to_first_token_metric')?.observe({ ...base }, c.ttftSeconds);
+        this.#observe('litellm_llm_api_time_to_first_token_metric', { ...base }, c.ttftSeconds);
       }
     }
     if (c.layer === 'api') return;
-    this.#histogram('litellm_request_total_latency_metric')?.observe({ ...base }, c.seconds);
-    this.#counter('litellm_requests_metric_total')?.inc({ ...base });
+    this.#observe('litellm_request_total_latency_metric', { ...base }, c.seconds);
+    this.#inc('litellm_requests_metric_total', { ...base });
     const e = c.error;
-    this.#counter('litellm_proxy_total_requests_metric_total')?.inc({ ...base, status_code: e ? e.status : '200' });
+    this.#inc('litellm_proxy_total_requests_metric_total', { ...base, status_code: e ? e.status : '200' });
     if (e !== undefined) {
-      this.#counter('litellm_proxy_failed_requests_metric_total')
-        ?.inc({ ...base, exception_status: e.status, exception_class: e.type });
+      this.#inc('litellm_proxy_failed_requests_metric_total', { ...base, exception_status: e.status, exception_class: e.type });
       if (e.limit !== undefined) this.#denial(e.limit, base.requested_model);
       return;
     }
     const u = c.outcome?.usage;
     const input = u?.inputTokens ?? 0;
     const output = u?.outputTokens ?? 0;
-    if (input > 0) this.#counter('litellm_input_tokens_metric_total')?.inc({ ...base }, input);
-    if (output > 0) this.#counter('litellm_output_tokens_metric_total')?.inc({ ...base }, output);
-    if (input + output > 0) this.#counter('litellm_total_tokens_metric_total')?.inc({ ...base }, input + output);
+    if (input > 0) this.#inc('litellm_input_tokens_metric_total', { ...base }, input);
+    if (output > 0) this.#inc('litellm_output_tokens_metric_total', { ...base }, output);
+    if (input + output > 0) this.#inc('litellm_total_tokens_metric_total', { ...base }, input + output);
     const cost = c.outcome?.cost;
-    if (cost !== undefined && cost > 0) this.#counter('litellm_spend_metric_total')?.inc({ ...base }, cost);
-    if (c.fallbackFrom !== undefined) {
-      this.#counter('litellm_deployment_successful_fallbacks_total')
-        ?.inc({ requested_model: b.requested.of(c.fallbackFrom), fallback_model: base.requested_model });
+    if (cost !== undefined && cost > 0) this.#inc('litellm_spend_metric_total', { ...base }, cost);
+    if (c.fallback !== undefined) {
+      this.#inc('litellm_deployment_successful_fallbacks_total',
+        { requested_model: base.requested_model, fallback_model: b.requested.of(c.fallback.to) });
     }
     const d = c.deployment;
     if (d !== undefined && output > 0) {
-      this.#histogram('litellm_deployment_latency_per_output_token')?.observe({
+      this.#observe('litellm_deployment_latency_per_output_token', {
         litellm_model_name: b.model.of(d.model), model_id: b.id.of(d.id), api_base: d.apiBase,
         api_provider: base.api_provider,
       }, c.seconds / output);
@@ -125,13 +141,12 @@ export class PromSink {
 
   #denial(l: NonNullable<ErrorInfo['limit']>, model: string): void {
     const scope = this.#bounds.scope.of(l.scope);
-    this.#counter('fast_litellm_rate_limit_denials_total')?.inc({ scope, limit_type: l.limitType, model });
-    const g = (n: string): PromGauge | undefined => this.#m.get(n) as PromGauge | undefined;
+    this.#inc('fast_litellm_rate_limit_denials_total', { scope, limit_type: l.limitType, model });
     if (l.remainingRequests !== undefined) {
-      g('fast_litellm_rate_limit_remaining_requests')?.set({ scope, model }, l.remainingRequests);
+      this.#set('fast_litellm_rate_limit_remaining_requests', { scope, model }, l.remainingRequests);
     }
     if (l.remainingTokens !== undefined) {
-      g('fast_litellm_rate_limit_remaining_tokens')?.set({ scope, model }, l.remainingTokens);
+      this.#set('fast_litellm_rate_limit_remaining_tokens', { scope, model }, l.remainingTokens);
     }
   }
 }

@@ -3,8 +3,13 @@
 
 export type Operation = 'chat' | 'embeddings';
 
-/** Which layer saw the call: the app's call as a whole, or one call to the provider beneath it. */
-export type Layer = 'call' | 'api';
+/**
+ * Which layer saw the call: 'call' the app's call as a whole (span, call metrics); 'api' one call to the
+ * provider beneath it (provider latency, time to first token); 'both' a call that is both (an openai
+ * SDK request); 'attempt' a routed attempt seen again at the call layer (a child span, no metrics: the
+ * routed call and the 'api' layer count it).
+ */
+export type Layer = 'call' | 'api' | 'both' | 'attempt';
 
 export interface RequestParams {
   maxTokens?: number;
