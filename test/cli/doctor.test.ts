@@ -2,7 +2,7 @@
 // --import fast-litellm/register, against the embedded mock), and broken ones.
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/cli/doctor';
 import { ensureBuilt } from '../node-child';
 import { freePort, startRedis, type RedisServer } from '../ratelimit/redis-server';

@@ -110,7 +110,9 @@ describe('config', () => {
       keyPrefix: LIMITER.keyPrefix, maxWaitMs: LIMITER.maxWaitMs, redisTimeoutMs: LIMITER.redisTimeoutMs,
       failMode: LIMITER.failMode, algorithm: LIMITER.algorithm, keyLayout: LIMITER.keyLayout,
     });
-    expect(DEFAULTS.pool).toEqual({ maxConnections: POOL_DEFAULTS.connections, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeout });
+    expect(DEFAULTS.pool).toEqual({
+      maxConnections: POOL_DEFAULTS.connections, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeout,
+    });
     expect(DEFAULTS.tokens.cacheBytes).toBe(TOKEN_CACHE_DEFAULTS.maxBytes);
     expect(loadConfig({}).rateLimit.keyPrefix).toBe(LIMITER.keyPrefix);
     expect(Object.isFrozen(DEFAULTS.rateLimit)).toBe(true);
