@@ -9,10 +9,10 @@ import { root } from './suite-run';
 // Identity: every export of litellm (index, completion, embedding, handlers/*, utils/*), of openai
 // (main, .default, .OpenAI, .AzureOpenAI, core, streaming, their classes' statics and prototypes)
 // and of @anthropic-ai/sdk (main, core, streaming) that an app can reach is the original object with
-// a feature off, with all off, and after removeAcceleration(). Two checks per process (identity/probe.js): each file's exports as its
-// own code left them vs now, by === (capture.js snapshots them before any hook runs); and a canonical
-// walk of everything reachable, compared with a plain process. What differs with each feature on is
-// recorded, not asserted, and printed as a table.
+// a feature off, with all off, and after removeAcceleration(). Two checks per process
+// (identity/probe.js): each file's exports as its own code left them vs now, by === (capture.js
+// snapshots them before any hook runs); and a canonical walk of everything reachable, compared with
+// a plain process. What differs with each feature on is recorded, not asserted, and printed as a table.
 
 const DIR = join(__dirname, 'identity');
 const CAPTURE = ['-r', join(DIR, 'capture.js')];
@@ -78,7 +78,6 @@ function configurations(): Record<string, [string[], NodeJS.ProcessEnv, string[]
 beforeAll(async () => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'fidelity-identity-'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const config = require(join(root, 'dist', 'cjs', 'config.js'));
   FEATURES = [...config.FEATURES];
   FEATURE_ENV = config.FEATURE_ENV;
@@ -107,7 +106,8 @@ function differences(name: string): string[] {
     ...[...plainIn].filter((k) => !runIn.has(k)).map((k) => `=== (plain only) ${k}`),
     ...run.neverRan.filter((f) => !plain.neverRan.includes(f)).map((f) => `its own code never ran: ${f}`),
   ];
-  const paths = [...new Set([...Object.keys(plain.walk), ...Object.keys(run.walk)])].filter((p) => plain.walk[p] !== run.walk[p]).sort();
+  const walked = new Set([...Object.keys(plain.walk), ...Object.keys(run.walk)]);
+  const paths = [...walked].filter((p) => plain.walk[p] !== run.walk[p]).sort();
   // Topmost only: what hangs below a differing object differs with it.
   for (const p of paths) if (!paths.some((q) => q !== p && p.startsWith(`${q} `))) out.push(`walk ${p}`);
   return out;
@@ -165,7 +165,8 @@ describe('the originals, by ===', () => {
       const rows = run.rows ?? [];
       const target = (r: NonNullable<Probe['rows']>[number]) => `${r.package}/${r.file === '' ? 'index.js' : r.file} ${r.export}`;
       const onTargets = new Set(rows.filter((r) => r.feature !== f && r.export !== undefined).map(target));
-      const mine = new Set(rows.filter((r) => r.feature === f && r.export !== undefined).map(target).filter((t) => !onTargets.has(t)));
+      const ownTargets = rows.filter((r) => r.feature === f && r.export !== undefined).map(target);
+      const mine = new Set(ownTargets.filter((t) => !onTargets.has(t)));
       // A row's export may name a member ('Stream.fromSSEResponse'): match every prefix of the path.
       const targets = (d: Probe['inProcess'][number]) => {
         const keys = JSON.parse(d.path) as string[];

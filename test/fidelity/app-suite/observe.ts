@@ -21,7 +21,9 @@ export function picture(v: unknown, key = '', seen = new Set<unknown>()): unknow
   seen.add(v);
   if (v instanceof Error) {
     const e = v as Error & { code?: unknown; status?: unknown };
-    return { $error: e.constructor.name, name: e.name, message: e.message, code: picture(e.code), status: picture(e.status) };
+    return {
+      $error: e.constructor.name, name: e.name, message: e.message, code: picture(e.code), status: picture(e.status),
+    };
   }
   const proto = Object.getPrototypeOf(v);
   const out: Record<string, unknown> = {};
@@ -64,7 +66,8 @@ type Internals = typeof Module & { _resolveFilename(request: string, parent: unk
 export function stubRequire(name: string, exports: unknown): () => void {
   const req = createRequire(__filename);
   const litellmDir = dirname(req.resolve('litellm'));
-  const filename = (Module as Internals)._resolveFilename(name, { id: litellmDir, filename: litellmDir, paths: (Module as any)._nodeModulePaths(litellmDir) });
+  const paths = (Module as any)._nodeModulePaths(litellmDir);
+  const filename = (Module as Internals)._resolveFilename(name, { id: litellmDir, filename: litellmDir, paths });
   const stub = new Module(filename);
   stub.filename = filename;
   stub.loaded = true;

@@ -44,7 +44,9 @@ async function* chunks() {
 const iterableOf = (items: unknown[]) => ({
   [Symbol.asyncIterator]() {
     let i = 0;
-    return { next: async () => (i < items.length ? { value: items[i++], done: false } : { value: undefined, done: true }) };
+    return {
+      next: async () => (i < items.length ? { value: items[i++], done: false } : { value: undefined, done: true }),
+    };
   },
 });
 const client = (create: (...a: any[]) => unknown, extra: Record<string, unknown> = {}) => ({

@@ -13,6 +13,8 @@ const ours = /[\\/]node_modules[\\/](litellm|openai|@anthropic-ai[\\/]sdk)[\\/]/
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (content, filename, ...rest) {
   const result = compile.call(this, content, filename, ...rest);
-  if (ours.test(filename) && !snapshots.has(filename)) snapshots.set(filename, { exports: this.exports, entries: shallow(this.exports) });
+  if (ours.test(filename) && !snapshots.has(filename)) {
+    snapshots.set(filename, { exports: this.exports, entries: shallow(this.exports) });
+  }
   return result;
 };

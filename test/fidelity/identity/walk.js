@@ -21,7 +21,11 @@ function intrinsics() {
     add(`global.${name}`, v);
     if (typeof v === 'function' && isObj(v.prototype)) add(`global.${name}.prototype`, v.prototype);
   }
-  const fns = { AsyncFunction: async function () {}, GeneratorFunction: function* () {}, AsyncGeneratorFunction: async function* () {} };
+  const fns = {
+    AsyncFunction: async function () {},
+    GeneratorFunction: function* () {},
+    AsyncGeneratorFunction: async function* () {},
+  };
   for (const [name, f] of Object.entries(fns)) {
     const ctor = Object.getPrototypeOf(f);
     add(`%${name}.prototype%`, ctor);
@@ -52,7 +56,9 @@ function shallow(root) {
   const out = new Map();
   const own = (obj, path) => {
     out.set(JSON.stringify([...path, '[[Prototype]]']), { value: Object.getPrototypeOf(obj) });
-    for (const k of Reflect.ownKeys(obj)) out.set(JSON.stringify([...path, keyName(k)]), descriptorOf(Object.getOwnPropertyDescriptor(obj, k)));
+    for (const k of Reflect.ownKeys(obj)) {
+      out.set(JSON.stringify([...path, keyName(k)]), descriptorOf(Object.getOwnPropertyDescriptor(obj, k)));
+    }
   };
   const withPrototype = (obj, path) => {
     own(obj, path);

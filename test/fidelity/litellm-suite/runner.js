@@ -86,7 +86,6 @@ function runChild(file, env) {
 // ---- one fixture, in this process ----
 
 function describeError(err) {
-  // eslint-disable-next-line no-control-regex
   const strip = (s) => String(s).replace(/\u001b\[[0-9;]*m/g, '');
   if (err instanceof Error) return strip(`${err.name}: ${err.message}`).slice(0, 4000);
   return strip(`thrown: ${typeof err === 'string' ? err : JSON.stringify(err)}`).slice(0, 4000);
