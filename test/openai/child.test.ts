@@ -52,7 +52,9 @@ describe.each(found)('Node $major', ({ major: nodeMajor, path: node }) => {
   const plain = new Map<string, Promise<any>>();
   const plainOf = (fixture: string, mode: string) => {
     const key = `${fixture}:${mode}`;
-    if (!plain.has(key)) plain.set(key, runNode([APP], { MOCK_URL: mock.url, FIXTURE: fixture, MODE: mode }, 60_000, node));
+    if (!plain.has(key)) {
+      plain.set(key, runNode([APP], { MOCK_URL: mock.url, FIXTURE: fixture, MODE: mode }, 60_000, node));
+    }
     return plain.get(key)!;
   };
 
@@ -78,7 +80,10 @@ describe.each(found)('Node $major', ({ major: nodeMajor, path: node }) => {
       ['litellm, ESM app with --import', [...IMPORT, join(apps, 'app.mjs')]],
     ])('%s: same results as plain', async (_label, args) => {
       const app = args[args.length - 1];
-      const [p, s] = await Promise.all([runNode([app], { MOCK_URL: mock.url }, 60_000, node), runNode(args, { MOCK_URL: mock.url }, 60_000, node)]);
+      const [p, s] = await Promise.all([
+        runNode([app], { MOCK_URL: mock.url }, 60_000, node),
+        runNode(args, { MOCK_URL: mock.url }, 60_000, node),
+      ]);
       expect(s.out.results).toEqual(p.out.results);
       expect(s.out.handlers).toEqual(p.out.handlers);
       expect(s.out.status).toContain('litellm.getHandler:applied');

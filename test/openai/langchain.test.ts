@@ -19,7 +19,9 @@ afterAll(async () => {
   await mock?.close();
 });
 
-const text = (m: any) => ({ content: m.content, usage: m.usage_metadata ?? null, finish: m.response_metadata?.finish_reason ?? null });
+const text = (m: any) => ({
+  content: m.content, usage: m.usage_metadata ?? null, finish: m.response_metadata?.finish_reason ?? null,
+});
 
 async function calls() {
   const llm = new ChatOpenAI({

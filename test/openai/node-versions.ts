@@ -12,7 +12,7 @@ export interface NodeBinary {
  */
 export function nodeBinaries(): { found: NodeBinary[]; missing: number[] } {
   const found: NodeBinary[] = [{ major: Number(process.versions.node.split('.')[0]), path: process.execPath }];
-  let listed = '';
+  let listed: string;
   try {
     listed = execFileSync('bash', [join(__dirname, '..', '..', 'scripts', 'node-versions.sh'), '22', '24'], {
       env: { ...process.env, NODE_VERSIONS_OFFLINE: '1' }, stdio: ['ignore', 'pipe', 'ignore'],

@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
-import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
+import { getPatchStatus, removeAcceleration } from '../../src/index';
 import { isSdkDefaultFetch } from '../../src/shims/openai-fetch';
 import { allStats } from '../../src/stats/registry';
-import { MAJORS, type Major, SSE_CASES, fixtureRequire, openaiOf, poolRequests, recordingLogger, settle, shim, startSseServer } from './helpers';
+import {
+  MAJORS, type Major, SSE_CASES, fixtureRequire, openaiOf, poolRequests, recordingLogger, settle, shim, startSseServer,
+} from './helpers';
 
 // openai 5, 6 and 7 (each from its own fixture folder, under its real name), CommonJS, required after
 // applyAcceleration(): every call gives the same result or the same error plain (rows off: the
@@ -15,10 +17,15 @@ import { MAJORS, type Major, SSE_CASES, fixtureRequire, openaiOf, poolRequests, 
 let mock: MockServer;
 let sse: Awaited<ReturnType<typeof startSseServer>>;
 const params = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hello gateway' }] };
-const fastReads = () => allStats().filter((s) => s.component === 'openai.core.Stream.fromSSEResponse').reduce((n, s) => n + s.accelerated, 0);
+const fastReads = () => allStats()
+  .filter((s) => s.component === 'openai.core.Stream.fromSSEResponse')
+  .reduce((n, s) => n + s.accelerated, 0);
 
 beforeAll(async () => {
-  mock = await startMockServer({ retryAfterSec: 1, models: { slow: { latencyMs: 400 }, paced: { tokensPerSec: 400 }, unhurried: { tokensPerSec: 40 } } });
+  mock = await startMockServer({
+    retryAfterSec: 1,
+    models: { slow: { latencyMs: 400 }, paced: { tokensPerSec: 400 }, unhurried: { tokensPerSec: 40 } },
+  });
   sse = await startSseServer();
   shim(true);
 });
@@ -37,8 +44,11 @@ const CASES: [string, Call, Record<string, unknown>?][] = [
   ['embeddings', (c) => c.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] })],
   ['models', (c) => c.models.list().then((p: any) => p.data)],
   ['withResponse', (c) => c.chat.completions.create(params).withResponse()
-    .then(({ data, response }: any) => ({ data: { ...data, id: 0, created: 0 }, status: response.status, isResponse: response instanceof Response }))],
-  ['asResponse', (c) => c.chat.completions.create(params).asResponse().then(async (r: any) => ({ web: r instanceof Response, n: (await r.text()).length > 0 }))],
+    .then(({ data, response }: any) => ({
+      data: { ...data, id: 0, created: 0 }, status: response.status, isResponse: response instanceof Response,
+    }))],
+  ['asResponse', (c) => c.chat.completions.create(params).asResponse()
+    .then(async (r: any) => ({ web: r instanceof Response, n: (await r.text()).length > 0 }))],
   ['400', (c) => c.chat.completions.create(params, hdr({ 'x-mock-fail': '400' }))],
   ['401', (c) => c.chat.completions.create(params, hdr({ 'x-mock-fail': '401' }))],
   ['500 retried', (c) => c.chat.completions.create(params, hdr({ 'x-mock-fail': '500' }))],
@@ -76,7 +86,11 @@ const CASES: [string, Call, Record<string, unknown>?][] = [
   }],
   ['stream tee', (c) => async () => {
     const [a, b] = (await c.chat.completions.create({ ...params, stream: true })).tee();
-    const read = async (s: any) => { const o: unknown[] = []; for await (const ch of s) o.push(ch.choices[0]?.delta?.content); return o; };
+    const read = async (s: any) => {
+      const o: unknown[] = [];
+      for await (const ch of s) o.push(ch.choices[0]?.delta?.content);
+      return o;
+    };
     return [await read(a), await read(b)];
   }],
 ];
