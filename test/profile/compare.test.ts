@@ -80,9 +80,13 @@ describe('fast-litellm profile compare', () => {
 
 describe('ranking rule', () => {
   const row = (model: string, median: number, p25: number, p75: number) => ({
-    model, provider: 'default', requests: 5, success_rate: 1, median_latency_ms: median, p25_latency_ms: p25, p75_latency_ms: p75,
-    p95_latency_ms: p75, tokens_per_sec: null, total_tokens: 0, tokens_source: null, errors: {},
-    latency: { count: 5, mean: median, median, stddev: 0, min: p25, max: p75, p25, p50: median, p75, p90: p75, p95: p75, p99: p75 },
+    model, provider: 'default', requests: 5, success_rate: 1,
+    median_latency_ms: median, p25_latency_ms: p25, p75_latency_ms: p75, p95_latency_ms: p75,
+    tokens_per_sec: null, total_tokens: 0, tokens_source: null, errors: {},
+    latency: {
+      count: 5, mean: median, median, stddev: 0, min: p25, max: p75,
+      p25, p50: median, p75, p90: p75, p95: p75, p99: p75,
+    },
     rate: null,
   });
 

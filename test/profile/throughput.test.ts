@@ -75,7 +75,8 @@ describe('fast-litellm profile throughput', () => {
   });
 
   it('plateau: the first level whose RPS gain is under 10%', () => {
-    const lv = (c: number, rps: number) => ({ concurrency: c, rps, requests: 1, success_rate: 1, median_latency_ms: 1, p95_latency_ms: 1 });
+    const lv = (c: number, rps: number) =>
+      ({ concurrency: c, rps, requests: 1, success_rate: 1, median_latency_ms: 1, p95_latency_ms: 1 });
     expect(plateauOf([lv(1, 10), lv(2, 20), lv(5, 21), lv(10, 30)])).toBe(2);
     expect(plateauOf([lv(1, 10), lv(2, 20), lv(5, 40)])).toBeNull();
     expect(plateauOf([lv(1, 10), lv(2, 9)])).toBe(1);

@@ -17,7 +17,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string; child: ReturnType<typeof spawn> }> & { child: ReturnType<typeof spawn> } {
+type Child = ReturnType<typeof spawn>;
+type Exit = { code: number | null; out: string; err: string; child: Child };
+
+function cli(args: string[]): Promise<Exit> & { child: Child } {
   // tsx loaded in-process (no tsx parent relaying signals, which may SIGKILL a busy child on Ctrl-C).
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root });
   let out = '';
