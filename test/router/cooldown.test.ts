@@ -111,8 +111,10 @@ describe('LiteLLM test_router_cooldowns.py', () => {
   });
 
   it('test_single_deployment_cooldown_with_allowed_fail_policy: TimeoutErrorAllowedFails 1, two timeouts cool once', async () => {
-    const { core } = fakeRouter([three[0]], { settings: { allowed_fails_policy: { TimeoutErrorAllowedFails: 1 }, num_retries: 0 },
-      answer: () => providerError(408, 'timeout') });
+    const { core } = fakeRouter([three[0]], {
+      settings: { allowed_fails_policy: { TimeoutErrorAllowedFails: 1 }, num_retries: 0 },
+      answer: () => providerError(408, 'timeout'),
+    });
     for (let i = 0; i < 2; i++) await core.route('completion', { model: 'gpt-3.5-turbo', messages }).catch(() => undefined);
     expect(core.stats().cooldowns).toBe(1);
   });

@@ -5,7 +5,6 @@ import { RedisState, RouterCore, parseRouterConfig, type Deployment } from '../.
 import { startRedis, type RedisServer } from '../ratelimit/redis-server';
 import { runTogether } from './procs';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Redis = require('ioredis');
 let redis: RedisServer;
 beforeAll(async () => {

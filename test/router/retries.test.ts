@@ -25,7 +25,10 @@ describe('LiteLLM test_router_retries.py', () => {
   it.each([['ContentPolicyViolationErrorRetries', 3], ['AuthenticationErrorRetries', 0]])('test_router_retry_policy: %s', async (field, retries) => {
     const error = field === 'AuthenticationErrorRetries' ? providerError(401) : providerError(400, 'content_filter_policy', {});
     const r = fakeRouter(pair(['gpt-3.5-turbo']), {
-      settings: { retry_policy: { ContentPolicyViolationErrorRetries: 3, AuthenticationErrorRetries: 0 }, disable_cooldowns: true },
+      settings: {
+        retry_policy: { ContentPolicyViolationErrorRetries: 3, AuthenticationErrorRetries: 0 },
+        disable_cooldowns: true,
+      },
       answer: () => error,
     });
     await r.core.route('completion', { model: 'gpt-3.5-turbo', messages }).catch(() => undefined);

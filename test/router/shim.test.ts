@@ -32,7 +32,9 @@ const messages = [{ role: 'user', content: 'hi' }];
 describe('no model_list: plain litellm', () => {
   it('every export the app reaches is the original object, and routing rows are off', async () => {
     const litellm = require('litellm');
-    const originals = { completion: completionModule().completion, embedding: embeddingModule().embedding, index: litellm.completion };
+    const originals = {
+      completion: completionModule().completion, embedding: embeddingModule().embedding, index: litellm.completion,
+    };
     setConfig(loadConfig({}));
     applyAcceleration();
     expect(completionModule().completion).toBe(originals.completion);

@@ -80,7 +80,8 @@ describe('latency-based-routing', () => {
   });
 
   it.each([[0, 1], [1, 2]])('test_lowest_latency_routing_buffer: buffer %i -> %i deployments used', (buffer, used) => {
-    const { core } = fakeRouter(two(), { settings: { ...settings, routing_strategy_args: { lowest_latency_buffer: buffer } } });
+    const strategy = { lowest_latency_buffer: buffer };
+    const { core } = fakeRouter(two(), { settings: { ...settings, routing_strategy_args: strategy } });
     sample(core, '1234', 3);
     sample(core, '5678', 2);
     expect(Object.keys(share(() => core.pick('gpt-3.5-turbo').id, 50))).toHaveLength(used);
@@ -96,7 +97,8 @@ describe('latency-based-routing', () => {
   });
 
   it('test_latency_list_trimming_discards_oldest_entry: the window keeps the newest samples', () => {
-    const { core } = fakeRouter(two(), { settings: { ...settings, routing_strategy_args: { max_latency_list_size: 3 } } });
+    const strategy = { max_latency_list_size: 3 };
+    const { core } = fakeRouter(two(), { settings: { ...settings, routing_strategy_args: strategy } });
     for (const s of [1, 2, 3, 4]) sample(core, '1234', s);
     expect(core.groupRuntime('gpt-3.5-turbo')!.latencyMean(0)).toBe(3);
   });
