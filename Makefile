@@ -18,6 +18,7 @@ build: install
 
 lint: install
 	$(NODE_BIN)/tsc -p tsconfig.check.json
+	$(NODE_BIN)/eslint .
 
 # The SDK fixtures (openai 5/6/7, LangChain) and Node 22/24 for the child-process suites install on demand.
 test: build lint
