@@ -24,6 +24,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run the embedded mock LLM server (OpenAI, Ollama, Anthropic wire formats)',
     run: async (argv, io) => (await import('./mock-server')).mockServerCommand(argv, io),
   },
+  metrics: {
+    summary: 'the Prometheus metrics and OpenTelemetry instruments the shim exports, or --url: a running app\'s',
+    run: async (argv, io) => (await import('../telemetry/cli')).metricsCommand(argv, io),
+  },
   profile: {
     summary: 'latency | throughput | compare: measure a gateway (or --mock) through http, openai or litellm',
     run: async (argv, io) => {
@@ -46,6 +50,7 @@ export function usage(): string {
     ['status', COMMANDS.status.summary],
     ['doctor', COMMANDS.doctor.summary],
     ['mock-server', COMMANDS['mock-server'].summary],
+    ['metrics', COMMANDS.metrics.summary],
     ...PROFILE_LINES,
     ['help [command]', 'this help, or the options and examples of a command'],
   ];

@@ -38,6 +38,7 @@ function sync(): void {
   setScrapeSources(scrapeSources);
   if (cfg.features.telemetry.mode === 'off' || (!t.otel && !t.metrics)) {
     disableTelemetry();
+    stopServer();
     return;
   }
   configureTelemetry({
@@ -45,6 +46,13 @@ function sync(): void {
     maxLabelValues: t.maxLabelValues, version: version(),
   });
   if (t.metrics && t.metricsPort !== undefined) listen(t.metricsPort, t.metricsHost);
+  else stopServer();
+}
+
+function stopServer(): void {
+  const s = server;
+  server = undefined;
+  void s?.started.then((m) => m?.close());
 }
 
 function listen(port: number, host: string): void {
@@ -185,8 +193,6 @@ function isApiPromise(p: unknown): p is ApiPromiseLike {
     && typeof (p as ApiPromiseLike).parseResponse === 'function' && Object.isExtensible(p);
 }
 
-const pending = new FinalizationRegistry<CallRecord>((c) => c.succeed({}, 'abandoned', c.last ?? c.t0));
-
 function watchStream(c: CallRecord, v: unknown): boolean {
   if (v === null || typeof v !== 'object') return false;
   const own = (k: PropertyKey): boolean => typeof Object.getOwnPropertyDescriptor(v, k)?.value === 'function';
@@ -219,11 +225,12 @@ export function observedOpenai(op: 'chat' | 'embeddings') {
       }
       try {
         const rp = p.responsePromise as Promise<unknown>;
+        const promise = p;
         p.responsePromise = rp.then((props) => {
-          call.last = performance.now();
+          // asResponse() alone: nothing asked to parse by the time the response came; the body is the app's.
+          if ((promise as { parsedPromise?: unknown }).parsedPromise === undefined) call.succeed({});
           return props;
         }, (err: unknown) => {
-          pending.unregister(call);
           call.fail(err);
           throw err;
         });
@@ -232,17 +239,13 @@ export function observedOpenai(op: 'chat' | 'embeddings') {
           const r = parse.apply(this, arguments as never) as unknown;
           if (!isThenable(r)) return r;
           return r.then((v) => {
-            pending.unregister(call);
             if (!(op === 'chat' && body.stream === true && watchStream(call, v))) call.succeed(outcomeOf(v, describeCapture()));
             return v;
           }, (err: unknown) => {
-            pending.unregister(call);
             call.fail(err);
             throw err;
           });
         };
-        // asResponse() alone never parses: the record ends when the promise is collected.
-        pending.register(p, call, call);
       } catch {
         call.succeed({});
       }

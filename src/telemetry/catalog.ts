@@ -116,3 +116,40 @@ export const SCRAPE_METRICS: readonly MetricSpec[] = Object.freeze([
 ]);
 
 export const ALL_METRICS: readonly MetricSpec[] = Object.freeze([...CALL_METRICS, ...SCRAPE_METRICS]);
+
+/** The OpenTelemetry instruments (GenAI conventions, v1.41.0 names). */
+export const OTEL_METRICS: readonly { name: string; unit: string; help: string }[] = Object.freeze([
+  { name: 'gen_ai.client.operation.duration', unit: 's', help: 'Whole operation, errors included (histogram)' },
+  { name: 'gen_ai.client.token.usage', unit: '{token}',
+    help: 'Input and output tokens by gen_ai.token.type (histogram)' },
+  { name: 'gen_ai.client.operation.time_to_first_chunk', unit: 's',
+    help: 'Streamed calls: request to first chunk (histogram)' },
+]);
+
+/** Span (and, marked *, metric) attributes: no prompt, reply or key unless content capture is on. */
+export const SPAN_ATTRIBUTES: readonly { name: string; unit: string; help: string }[] = Object.freeze([
+  { name: 'gen_ai.operation.name*', unit: '', help: '`chat` or `embeddings`' },
+  { name: 'gen_ai.provider.name*', unit: '', help: 'openai, anthropic, mistral_ai, ollama, cohere, ...; the ' +
+    "deployment's for a routed call; `litellm` for a router group until it is known" },
+  { name: 'gen_ai.request.model*', unit: '', help: 'the model (or router group) the call names' },
+  { name: 'gen_ai.response.model*', unit: '', help: 'the model the answer names' },
+  { name: 'server.address*', unit: '', help: 'host of the base URL the call goes to' },
+  { name: 'server.port*', unit: '', help: 'its port' },
+  { name: 'error.type*', unit: '', help: "the error's class (RateLimitError, APIUserAbortError), else its HTTP status" },
+  { name: 'gen_ai.response.id', unit: '', help: "the answer's id" },
+  { name: 'gen_ai.response.finish_reasons', unit: '', help: 'per choice' },
+  { name: 'gen_ai.usage.input_tokens', unit: '{token}', help: 'as the answer reports them' },
+  { name: 'gen_ai.usage.output_tokens', unit: '{token}', help: 'as the answer reports them' },
+  { name: 'gen_ai.usage.cache_read.input_tokens', unit: '{token}', help: 'cached prompt tokens, when reported' },
+  { name: 'gen_ai.request.max_tokens', unit: '{token}', help: 'and temperature, top_p, frequency_penalty, ' +
+    'presence_penalty, stop_sequences, seed, choice.count, encoding_formats when the call sets them' },
+  { name: 'gen_ai.response.time_to_first_chunk', unit: 's', help: 'streams' },
+  { name: 'fast_litellm.stream.end', unit: '', help: 'streams: `complete`, `returned` (the app stopped), ' +
+    '`abandoned` (dropped unfinished and collected; the span ends at its last chunk)' },
+  { name: 'fast_litellm.response_cost', unit: 'USD', help: 'from the price table' },
+  { name: 'fast_litellm.model_id', unit: '', help: 'routed calls: the deployment id (also model_group, ' +
+    'attempted_fallbacks)' },
+  { name: 'gen_ai.input.messages', unit: '', help: 'only with FAST_LITELLM_OTEL_CAPTURE_CONTENT: the messages, ' +
+    'as the conventions\' JSON' },
+  { name: 'gen_ai.output.messages', unit: '', help: 'only with FAST_LITELLM_OTEL_CAPTURE_CONTENT: the reply' },
+]);

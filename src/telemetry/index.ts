@@ -15,7 +15,7 @@ export { createMetricsHandler, startMetricsServer, type MetricsHandlerOptions, t
 export { usePriceFile, clearPriceFile, registerModelPrices, modelPrice, costOf, priceTableInfo,
   type PriceTableInfo } from './prices';
 export { PRICE_TABLE_DATE, type ModelPrice } from './price-table';
-export { ALL_METRICS, CALL_METRICS, SCRAPE_METRICS, type MetricSpec } from './catalog';
+export { ALL_METRICS, CALL_METRICS, SCRAPE_METRICS, OTEL_METRICS, SPAN_ATTRIBUTES, type MetricSpec } from './catalog';
 export type { ScrapeSources, RouterSnapshot, DeploymentSnapshot } from './collectors';
 export type { CallDescription, CallOutcome, RequestParams, Served, Usage, Operation, Layer } from './types';
 

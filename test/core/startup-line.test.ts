@@ -13,8 +13,8 @@ describe('the start-up lines', () => {
     const { out, stderr } = await runNode([...flags, app], { FAST_LITELLM_LOG_LEVEL: 'info' });
     expect(out).toEqual({ completion: 'function' });
     const said = lines(stderr);
-    expect(said[0]).toMatch(/^fast-litellm: active; features on: token_counting, connection_pooling, streaming, handler_lookup, lazy_loading; off: rate_limiting, router$/);
-    expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: litellm 0\.12\.0: 15 of 19 patches active; off: rate_limiting, router$/));
+    expect(said[0]).toMatch(/^fast-litellm: active; features on: token_counting, connection_pooling, streaming, handler_lookup, lazy_loading; off: rate_limiting, router, telemetry$/);
+    expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: litellm 0\.12\.0: 15 of 23 patches active; off: telemetry, rate_limiting, router$/));
     expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: openai 4\.104\.0: 2 of 2 patches active$/));
   });
 
