@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import type { FeatureName } from '../config';
 import { getConfig } from '../config';
 import { statsFor } from '../stats/registry';
-import { OFF, ROLLOUT, SHADOW, featureState, inRollout, recordError } from './features';
+import { OFF as OFF_CODE, ROLLOUT as ROLLOUT_CODE, SHADOW as SHADOW_CODE, featureState, inRollout, recordError } from './features';
+
+// Local copies: the wrapper's hot path compares against these on every call, and an imported binding
+// is a getter call under some CommonJS transforms (esbuild's, which tsx and vitest use).
+const OFF = OFF_CODE;
+const SHADOW = SHADOW_CODE;
+const ROLLOUT = ROLLOUT_CODE;
 
 // Any function, callable with anything: with `unknown` parameters no specific function would be assignable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -166,6 +166,7 @@ describe('guard', () => {
     }
     expect(JSON.parse(json).components[0]).toMatchObject({ component: id, calls: 10, accelerated: 10 });
     expect(csv.split('\n')[1].startsWith(`${id},streaming,10,10,`)).toBe(true);
-    expect(() => exportPerformanceData(id, 'xml' as never)).toThrowError("format must be 'json' or 'csv'");
+    expect(() => exportPerformanceData(id, 'xml' as never))
+      .toThrowError("exportPerformanceData: format: invalid value \"xml\"; accepted: 'json' or 'csv'");
   });
 });
