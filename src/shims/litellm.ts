@@ -62,11 +62,6 @@ const rows: PatchRow[] = [
     global: 'fetch',
     binding: globalFetchBinding(`litellm.${handler}.fetch`),
   })),
-  // Innermost (first on the export): each call of litellm's own function, so each routed attempt.
-  ...(['completion', 'embedding'] as const).map((kind): PatchRow => ({
-    ...base, id: `litellm.${kind}.telemetry.api`, file: `dist/src/${kind}.js`, export: kind, feature: 'telemetry',
-    replace: observedLitellm(kind, 'api'), guard: { async: true, sideEffects: true },
-  })),
   {
     ...base,
     id: 'litellm.completion.rateLimit',
@@ -105,10 +100,11 @@ const rows: PatchRow[] = [
     replace: routed('embedding'),
     guard: { async: true, sideEffects: true },
   },
-  // Outermost (last): the app's call as a whole, rate-limit waits, retries and fallbacks included.
+  // Last, so outermost: the app's call as a whole (rate-limit waits, retries and fallbacks included); the
+  // router calls the export again for each attempt, which this row then sees as a child span.
   ...(['completion', 'embedding'] as const).map((kind): PatchRow => ({
     ...base, id: `litellm.${kind}.telemetry`, file: `dist/src/${kind}.js`, export: kind, feature: 'telemetry',
-    replace: observedLitellm(kind, 'call'), guard: { async: true, sideEffects: true },
+    replace: observedLitellm(kind), guard: { async: true, sideEffects: true },
   })),
 ];
 

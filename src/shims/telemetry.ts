@@ -117,8 +117,7 @@ function exposeCost(result: unknown, cost: number | undefined): void {
   }
 }
 
-function settle(call: CallRecord, kind: Kind, value: unknown, capture: boolean, given: 'call' | 'api'): unknown {
-  const layer = call.layer === 'attempt' ? 'api' : given;
+function settle(call: CallRecord, kind: Kind, value: unknown, capture: boolean, layer: 'call' | 'api'): unknown {
   try {
     if (kind === 'completion' && isStream(value)) {
       // The tap outlives nothing it watches: a strong reference from it would keep a dropped stream alive.
@@ -141,21 +140,20 @@ const isStream = (v: unknown): boolean => v !== null && typeof v === 'object'
   && typeof (v as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
 
 /**
- * `replace` of litellm's completion()/embedding() rows. 'call': the app's call as a whole (outside the
- * rate limits and the router): the span, the call metrics, the cost. 'api': one call of litellm's own
- * function (each routed attempt): the provider latency and time to first token.
+ * `replace` of litellm's completion()/embedding() rows: the app's call as a whole (outside the rate
+ * limits and the router): the span, the call metrics, the cost, and the provider latency. A routed
+ * attempt (the router calls the export again, marked) is a child span with the provider latency only.
  */
-export function observedLitellm(kind: Kind, layer: 'call' | 'api') {
+export function observedLitellm(kind: Kind) {
   return (original: AnyFn): AnyFn => {
     sync();
     return function observed(this: unknown, params: Record<string, unknown>) {
       sync();
       if (!telemetryOn() || params === null || typeof params !== 'object') return original.apply(this, arguments as never);
+      const routed = (params as Record<symbol, unknown>)[ROUTED] === true;
       let call: CallRecord | undefined;
       try {
-        // The router calls litellm's export again for each attempt: at the call layer that is a child span.
-        const seen = layer === 'call' && (params as Record<symbol, unknown>)[ROUTED] === true ? 'attempt' : layer;
-        call = startCall(describeLitellm(kind, params), seen);
+        call = startCall(describeLitellm(kind, params), routed ? 'attempt' : 'both');
       } catch {
         call = undefined;
       }
@@ -163,6 +161,7 @@ export function observedLitellm(kind: Kind, layer: 'call' | 'api') {
       const c = call;
       const args = arguments;
       const self = this;
+      const layer = routed ? 'api' : 'call';
       let result: unknown;
       try {
         result = c.run(() => original.apply(self, args as never));
@@ -170,7 +169,7 @@ export function observedLitellm(kind: Kind, layer: 'call' | 'api') {
         c.fail(err);
         throw err;
       }
-      const capture = layer === 'call' && describeCapture();
+      const capture = !routed && describeCapture();
       if (!isThenable(result)) return settle(c, kind, result, capture, layer);
       return result.then((v) => settle(c, kind, v, capture, layer), (err: unknown) => {
         c.fail(err);
@@ -181,6 +180,7 @@ export function observedLitellm(kind: Kind, layer: 'call' | 'api') {
 }
 
 const describeCapture = (): boolean => getConfig().telemetry.captureContent;
+
 
 /** The router's mark on the params of a call it makes (shims/router.ts). */
 const ROUTED = Symbol.for('fast-litellm.routed');

@@ -198,11 +198,11 @@ export class CallRecord {
         // a broken exporter or meter loses this point only
       }
     }
-    if (a.prom !== undefined && this.layer !== 'attempt') {
+    if (a.prom !== undefined) {
       try {
         const s = outcome?.served;
         a.prom.record({
-          layer: this.layer, model: s?.deployment ?? d.requestModel, requestedModel: d.requestModel,
+          layer: this.layer === 'attempt' ? 'api' : this.layer, model: s?.deployment ?? d.requestModel, requestedModel: d.requestModel,
           provider: String(attrs['gen_ai.provider.name']), modelId: s?.modelId,
           keyHash: this.#keyHash, seconds,
           ttftSeconds: d.stream ? ttft : undefined, outcome, error,

@@ -95,37 +95,59 @@ export class PromSink {
     }
   }
 
-  record(c: PromCall): void {
+  /** Label objects per label values, built once: prom-client keeps the object of a series' first point. */
+  readonly #labels = new Map<string, { base: Record<string, string>; status: Map<string, Record<string, string>> }>();
+
+  #labelsFor(c: PromCall): { base: Record<string, string>; status: Map<string, Record<string, string>> } {
     const b = this.#bounds;
-    const base: Record<string, string> = {
-      model: b.model.of(c.model), requested_model: b.requested.of(c.requestedModel),
-      api_provider: b.provider.of(c.provider), model_id: b.id.of(c.modelId),
-    };
-    if (this.#keyLabel) base.hashed_api_key = c.keyHash ?? '';
+    const model = b.model.of(c.model);
+    const requested = b.requested.of(c.requestedModel);
+    const provider = b.provider.of(c.provider);
+    const id = b.id.of(c.modelId);
+    const key = this.#keyLabel ? `${model}\u0001${requested}\u0001${provider}\u0001${id}\u0001${c.keyHash ?? ''}`
+      : `${model}\u0001${requested}\u0001${provider}\u0001${id}`;
+    let l = this.#labels.get(key);
+    if (l === undefined) {
+      const base: Record<string, string> = { model, requested_model: requested, api_provider: provider, model_id: id };
+      if (this.#keyLabel) base.hashed_api_key = c.keyHash ?? '';
+      l = { base, status: new Map() };
+      // Bounded by the label bounds already; the cap only guards against a key label of many keys.
+      if (this.#labels.size >= 10_000) this.#labels.clear();
+      this.#labels.set(key, l);
+    }
+    return l;
+  }
+
+  record(c: PromCall): void {
+    const l = this.#labelsFor(c);
+    const base = l.base;
     if (c.layer !== 'call') {
-      this.#observe('litellm_llm_api_latency_metric', { ...base }, c.seconds);
-      if (c.ttftSeconds !== undefined) {
-        this.#observe('litellm_llm_api_time_to_first_token_metric', { ...base }, c.ttftSeconds);
-      }
+      this.#observe('litellm_llm_api_latency_metric', base, c.seconds);
+      if (c.ttftSeconds !== undefined) this.#observe('litellm_llm_api_time_to_first_token_metric', base, c.ttftSeconds);
     }
     if (c.layer === 'api') return;
-    this.#observe('litellm_request_total_latency_metric', { ...base }, c.seconds);
-    this.#inc('litellm_requests_metric_total', { ...base });
+    this.#observe('litellm_request_total_latency_metric', base, c.seconds);
+    this.#inc('litellm_requests_metric_total', base);
     const e = c.error;
-    this.#inc('litellm_proxy_total_requests_metric_total', { ...base, status_code: e ? e.status : '200' });
+    const code = e ? e.status : '200';
+    let withStatus = l.status.get(code);
+    if (withStatus === undefined) l.status.set(code, (withStatus = { ...base, status_code: code }));
+    this.#inc('litellm_proxy_total_requests_metric_total', withStatus);
     if (e !== undefined) {
-      this.#inc('litellm_proxy_failed_requests_metric_total', { ...base, exception_status: e.status, exception_class: e.type });
+      this.#inc('litellm_proxy_failed_requests_metric_total',
+        { ...base, exception_status: e.status, exception_class: e.type });
       if (e.limit !== undefined) this.#denial(e.limit, base.requested_model);
       return;
     }
     const u = c.outcome?.usage;
     const input = u?.inputTokens ?? 0;
     const output = u?.outputTokens ?? 0;
-    if (input > 0) this.#inc('litellm_input_tokens_metric_total', { ...base }, input);
-    if (output > 0) this.#inc('litellm_output_tokens_metric_total', { ...base }, output);
-    if (input + output > 0) this.#inc('litellm_total_tokens_metric_total', { ...base }, input + output);
+    if (input > 0) this.#inc('litellm_input_tokens_metric_total', base, input);
+    if (output > 0) this.#inc('litellm_output_tokens_metric_total', base, output);
+    if (input + output > 0) this.#inc('litellm_total_tokens_metric_total', base, input + output);
     const cost = c.outcome?.cost;
-    if (cost !== undefined && cost > 0) this.#inc('litellm_spend_metric_total', { ...base }, cost);
+    if (cost !== undefined && cost > 0) this.#inc('litellm_spend_metric_total', base, cost);
+    const b = this.#bounds;
     if (c.fallback !== undefined) {
       this.#inc('litellm_deployment_successful_fallbacks_total',
         { requested_model: base.requested_model, fallback_model: b.requested.of(c.fallback.to) });

@@ -5,9 +5,9 @@ export type Operation = 'chat' | 'embeddings';
 
 /**
  * Which layer saw the call: 'call' the app's call as a whole (span, call metrics); 'api' one call to the
- * provider beneath it (provider latency, time to first token); 'both' a call that is both (an openai
- * SDK request); 'attempt' a routed attempt seen again at the call layer (a child span, no metrics: the
- * routed call and the 'api' layer count it).
+ * provider (provider latency, time to first token); 'both' a call that is both (an unrouted call, an
+ * openai SDK request); 'attempt' a routed attempt seen again beneath the routed call (a child span and
+ * the provider latency; the routed call counts the request).
  */
 export type Layer = 'call' | 'api' | 'both' | 'attempt';
 

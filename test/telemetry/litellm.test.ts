@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock';
-import { completionCost, getPatchStatus, removeAcceleration } from '../../src/index';
+import { applyAcceleration, completionCost, getPatchStatus, removeAcceleration } from '../../src/index';
+import { isGuarded } from '../../src/shims/guard';
 import { collectUntil } from './gc';
 import { freshRegistry, scrape, setUpOtel, sumOf, telemetry, total, type Otel } from './helpers';
 
@@ -38,10 +39,16 @@ const call = (extra: object = {}): Promise<any> =>
   litellm.completion({ model: 'gpt-4o-mini', baseUrl: `${mock.url}/v1`, apiKey: SECRET, messages, ...extra });
 
 describe('litellm completion()', () => {
-  it('rows act in place: the export is replaced only while the feature is on', () => {
+  it('the export is replaced only while the feature is on: off, it is litellm\'s own function again', () => {
+    const mod = require('litellm/dist/src/completion');
     const rows = Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
     expect(rows['litellm.completion.telemetry']).toBe('applied');
-    expect(rows['litellm.completion.telemetry.api']).toBe('applied');
+    const observed = mod.completion;
+    applyAcceleration({ features: { telemetry: 'off' } });
+    expect(mod.completion).not.toBe(observed);
+    expect(isGuarded(mod.completion)).toBe(false);
+    applyAcceleration({ features: { telemetry: 'on' } });
+    expect(isGuarded(mod.completion)).toBe(true);
   });
 
   it('a success: one client span, child of the active span, with the conventions\' attributes', async () => {
