@@ -39,9 +39,9 @@ function setUpSdk(): void {
   configureMetrics({ registry: new Registry() });
 }
 
-function telemetry(on: boolean): void {
+function telemetry(on: boolean, otel = true, prom = true): void {
   const cfg = loadConfig({});
-  setConfig({ ...cfg, telemetry: { ...cfg.telemetry, otel: true, metrics: true } });
+  setConfig({ ...cfg, telemetry: { ...cfg.telemetry, otel, metrics: prom } });
   applyAcceleration({ features: { telemetry: on ? 'on' : 'off' } });
 }
 
@@ -130,16 +130,22 @@ function row(c: Case): BenchRow {
         telemetry(true);
         const observed = await answer();
         if (!isDeepStrictEqual(plain, observed)) throw new Error(`${c.id}: answers differ with telemetry on`);
-        const ms = ctx.quick ? 700 : 2000;
+        const ms = ctx.quick ? 700 : 1500;
         const rounds = ctx.quick ? 3 : 5;
         const off: { perReq: number; perChunk: number; reqs: number }[] = [];
         const on: typeof off = [];
+        const otelOnly: typeof off = [];
+        const promOnly: typeof off = [];
         await cpuPer(call, 300); // warm-up with telemetry on
         for (let i = 0; i < rounds; i++) {
           telemetry(false);
           off.push(await cpuPer(call, ms));
           telemetry(true);
           on.push(await cpuPer(call, ms));
+          telemetry(true, true, false);
+          otelOnly.push(await cpuPer(call, ms));
+          telemetry(true, false, true);
+          promOnly.push(await cpuPer(call, ms));
           ctx.tick();
         }
         const reqs = (xs: typeof off) => xs.reduce((n, x) => n + x.reqs, 0);
@@ -148,6 +154,8 @@ function row(c: Case): BenchRow {
         const out: CustomResult[] = [{
           label: 'client CPU per request', unit: 'µs/req', higherIsBetter: false,
           baseline: one(offReq, reqs(off)), accelerated: one(onReq, reqs(on)), minSpeedup: 0.95,
+          peers: { 'OpenTelemetry only': one(median(otelOnly.map((x) => x.perReq)), reqs(otelOnly)),
+            'Prometheus only': one(median(promOnly.map((x) => x.perReq)), reqs(promOnly)) },
           note: `c=${CONC}; +${r2(onReq - offReq)} µs per request (${r2(((onReq - offReq) / offReq) * 100)}%); ` +
             'medians of interleaved rounds; equal answers checked first',
         }];
@@ -157,6 +165,8 @@ function row(c: Case): BenchRow {
           out.push({
             label: 'client CPU per chunk', unit: 'µs/chunk', higherIsBetter: false,
             baseline: one(offChunk, reqs(off) * 64), accelerated: one(onChunk, reqs(on) * 64),
+            peers: { 'OpenTelemetry only': one(median(otelOnly.map((x) => x.perChunk)), reqs(otelOnly) * 64),
+              'Prometheus only': one(median(promOnly.map((x) => x.perChunk)), reqs(promOnly) * 64) },
             note: `+${r2(onChunk - offChunk)} µs per chunk (target <= 2 µs), the request's own share included`,
           });
         }

@@ -55,7 +55,7 @@ export const CALL_METRICS: readonly MetricSpec[] = Object.freeze([
     buckets: LATENCY_BUCKETS, source: CALL,
     help: 'Whole call as the app sees it: rate-limit waits, router retries and fallbacks, the stream to its end' },
   { name: 'litellm_llm_api_latency_metric', type: 'histogram', unit: 's', labels: CALL_LABELS,
-    buckets: LATENCY_BUCKETS, source: 'each call of litellm\'s own function (each routed attempt) and openai SDK request',
+    buckets: LATENCY_BUCKETS, source: 'each unrouted call, each routed attempt, each openai SDK request',
     help: 'One call to the provider, from the request to the end of the answer or stream' },
   { name: 'litellm_llm_api_time_to_first_token_metric', type: 'histogram', unit: 's', labels: CALL_LABELS,
     buckets: LATENCY_BUCKETS, source: 'streamed calls, as litellm_llm_api_latency_metric',
