@@ -13,8 +13,15 @@ import { markInternal, type AnyFn } from './guard';
 
 type Kind = 'completion' | 'embedding';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_UTF8 = Buffer.from([0xff]);
+
 export function hashApiKey(apiKey: unknown): string {
-  return typeof apiKey === 'string' && apiKey !== '' ? createHash('sha256').update(apiKey).digest('hex') : 'default';
+  if (typeof apiKey !== 'string' || apiKey === '') return 'default';
+  // UTF-8 turns every lone surrogate into U+FFFD, which would give two such keys one scope: those are
+  // hashed by their UTF-16 code units after a byte no UTF-8 text holds (other keys keep LiteLLM's hash).
+  if (!LONE_SURROGATE.test(apiKey)) return createHash('sha256').update(apiKey).digest('hex');
+  return createHash('sha256').update(NOT_UTF8).update(Buffer.from(apiKey, 'utf16le')).digest('hex');
 }
 
 function optionsOf(cfg: RateLimitConfig): CallLimitsOptions {

@@ -39,8 +39,8 @@ export interface Row {
   expect?: Check;
   /** Leak counts (t.leak) that must be 0 in the shimmed runs; every other one must be at most plain's. */
   zero?: string[];
-  /** Lines the shimmed stderr may have beyond plain's. */
-  stderr?: RegExp;
+  /** Warnings (and their stderr lines) the shimmed runs may have beyond plain's. */
+  warns?: RegExp;
   /** The shimmed process stops at startup: its exit code and its one stderr line. */
   startup?: { code: number; stderr: RegExp; doc: string };
   timeoutMs?: number;
@@ -225,7 +225,8 @@ function verdict(row: Row, runs: ChildRun[]): Verdict {
       if (r !== true) notes.push(`${tag} (${label}): ${r}`);
     }
     for (const k of ['unhandled', 'uncaught', 'warnings', 'resources', 'boundsFired'] as const) {
-      const more = extra(keyed(s.line[k]), keyed(plain.line[k]));
+      let more = extra(keyed(s.line[k]), keyed(plain.line[k]));
+      if (k === 'warnings') more = more.filter((w) => !row.warns?.test(w));
       if (more.length > 0) notes.push(`${tag}: ${k} beyond plain's: ${short(more, 300)}`);
     }
     const plainLeaks = plain.line.leaks ?? {};
@@ -234,7 +235,8 @@ function verdict(row: Row, runs: ChildRun[]): Verdict {
       else if (n > (plainLeaks[name] ?? 0)) notes.push(`${tag}: ${name} ${n}, more than plain's ${plainLeaks[name] ?? 0}`);
       else if (n < (plainLeaks[name] ?? 0)) notes.push(`note: ${tag} ${name} ${n} where plain has ${plainLeaks[name]}`);
     }
-    const errMore = extra(lines(s.stderr), lines(plain.stderr)).filter((l) => !row.stderr?.test(l));
+    const errMore = extra(lines(s.stderr), lines(plain.stderr))
+      .filter((l) => !row.warns?.test(l) && !(row.warns && l.startsWith('(Use `node --trace-warnings')));
     if (errMore.length > 0) notes.push(`${tag}: stderr ${short(errMore, 300)}`);
     if (s.stayed && !plain.stayed) notes.push(`${tag}: did not end by itself within ${EXIT_BOUND_MS} ms (plain did)`);
     if (!s.stayed && s.code !== 0) notes.push(`${tag}: exit code ${s.code}`);

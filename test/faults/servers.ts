@@ -65,15 +65,22 @@ export async function startCaseServers(redisAtStart?: RedisAtStart): Promise<Cas
   let redis: RedisServer | undefined;
   const hits: Record<string, number> = {};
 
+  let up = false;
   const startRedisNow = async () => {
+    if (up) return;
     if (redis === undefined) redis = await startRedis(redisPort, redisArgs);
     else await redis.start();
+    up = true;
+  };
+  const stopRedis = async () => {
+    up = false;
+    await redis?.stop();
   };
 
   const controls: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
     stats: async () => ({ ...mock.stats(), front: { ...hits } }),
     'redis/kill': async () => {
-      await redis?.stop();
+      await stopRedis();
       return { killed: true };
     },
     'redis/start': async () => (await startRedisNow(), { started: true }),
@@ -113,10 +120,10 @@ export async function startCaseServers(redisAtStart?: RedisAtStart): Promise<Cas
   const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   const refusedUrl = `http://127.0.0.1:${await freePort()}`;
 
+  // Each run gets a Redis of its own start: a fresh server (no counts of the run before) or none.
   const atStart = async () => {
+    await stopRedis();
     if (redisAtStart === 'up') await startRedisNow();
-    else if (redis !== undefined) await redis.stop();
-    if (redis !== undefined && redisAtStart === 'up') await redisCommand(redisPort!, ['FLUSHALL']);
   };
   await atStart();
 
@@ -131,7 +138,7 @@ export async function startCaseServers(redisAtStart?: RedisAtStart): Promise<Cas
       await atStart();
     },
     async close() {
-      await redis?.stop();
+      await stopRedis();
       front.closeAllConnections();
       await new Promise((r) => front.close(r));
       await mock.close();

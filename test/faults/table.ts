@@ -45,8 +45,110 @@ const sdkRows: Row[] = [4, 5, 6, 7].map((major): Row => ({
   zero: ['inFlight'],
 }));
 
+// Rate limits are new behaviour (README "Differences from plain litellm": a call over a limit throws
+// RateLimitError, 429): plain admits every call, the shimmed runs exactly what the limits allow.
+const RL_DOC = 'README Differences: rate limiting is new behaviour, on only when limits are configured';
+const plainAdmitsAll = (r: any): true | string =>
+  r.steps.every((s: any) => Object.keys(s).every((k) => !/Error|pending/.test(k))) || 'plain denied or lost a call';
+const limits = (id: string, steps: unknown[], shimmed: any, more: Partial<Row> = {}): Row => ({
+  id,
+  script: 'ratelimit',
+  params: { steps },
+  differs: { keys: ['steps'], doc: RL_DOC, plain: plainAdmitsAll, shimmed: typeof shimmed === 'function' ? shimmed : { steps: shimmed } },
+  warns: /fast-litellm rate limiting: Redis unavailable/,
+  ...more,
+});
+const REDIS = { FAST_LITELLM_REDIS_URL: '{REDIS}' };
+// Two streams held take both parallel slots; leaving them (break) gives the slots back.
+const PARALLEL = [{ ok: 2 }, { 'RateLimitError:max_parallel_requests': 2 }, { left: { ok: 2 } }, { ok: 2 }];
+
+const limitRows: Row[] = [
+  limits('limits-rpm:memory', [{ calls: 12 }], [{ ok: 5, 'RateLimitError:requests': 7 }], { env: { FAST_LITELLM_RPM: '5' } }),
+  // tpm reserves the prompt (and max_tokens, which litellm's Ollama handler does not take) before a
+// call and counts the reported usage after: 8 calls at once fit their reservations, then the usage
+// (8 x 21 tokens) is over 100 and every later call is denied.
+  limits('limits-tpm:memory', [{ calls: 8 }, { calls: 8 }], [{ ok: 8 }, { 'RateLimitError:tokens': 8 }], { env: { FAST_LITELLM_TPM: '100' } }),
+  limits('limits-parallel-streams:memory', [{ open: 2 }, { calls: 2 }, { leave: 'break' }, { calls: 2 }],
+    PARALLEL, { env: { FAST_LITELLM_MAX_PARALLEL: '2' } }),
+  limits('limits-rpm-busy-loop:redis', [{ calls: 60, spin: 600 }], [{ ok: 20, 'RateLimitError:requests': 40 }],
+    { env: { ...REDIS, FAST_LITELLM_RPM: '20' }, redis: 'up', imports: true }),
+  limits('limits-spin-between-calls:redis', [{ calls: 5, spinEach: 400 }], [{ ok: 3, 'RateLimitError:requests': 2 }],
+    { env: { ...REDIS, FAST_LITELLM_RPM: '3' }, redis: 'up' }),
+  limits('limits-refused-open:redis', [{ calls: 5 }], [{ ok: 5 }], { env: { ...REDIS, FAST_LITELLM_RPM: '2' }, redis: 'down' }),
+  limits('limits-refused-closed:redis', [{ calls: 5 }], [{ 'RateLimitError:store_unavailable': 5 }],
+    { env: { ...REDIS, FAST_LITELLM_RPM: '2', FAST_LITELLM_RATE_LIMIT_FAIL_MODE: 'closed' }, redis: 'down' }),
+  limits('limits-refused-then-up:redis', [{ calls: 2 }, { control: 'redis/start' }, { sleep: 2500 }, { calls: 6 }],
+    [{ ok: 2 }, { started: true }, { slept: 2500 }, { ok: 3, 'RateLimitError:requests': 3 }],
+    { env: { ...REDIS, FAST_LITELLM_RPM: '3' }, redis: 'down' }),
+  limits('limits-killed-restarted:redis',
+    [{ calls: 3 }, { control: 'redis/kill' }, { calls: 3 }, { control: 'redis/start' }, { sleep: 2500 }, { calls: 6 }],
+    // Failing open while Redis is gone; a new Redis holds no counts.
+    [{ ok: 3 }, { killed: true }, { ok: 3 }, { started: true }, { slept: 2500 }, { ok: 4, 'RateLimitError:requests': 2 }],
+    { env: { ...REDIS, FAST_LITELLM_RPM: '4' }, redis: 'up' }),
+  // The process ends by itself with its Redis gone (issue 11 #7).
+  limits('limits-killed-not-back:redis', [{ calls: 2 }, { control: 'redis/kill' }, { calls: 2 }],
+    [{ ok: 2 }, { killed: true }, { ok: 2 }], { env: { ...REDIS, FAST_LITELLM_RPM: '4', FAST_LITELLM_MAX_PARALLEL: '2' }, redis: 'up' }),
+  // Calls made while Redis sleeps are answered (failing open) before it wakes; once the store is
+  // back, the window holds phase A's 3 and whichever of the stalled scripts Redis ran when it woke.
+  limits('limits-stalled:redis', [{ calls: 3 }, { stall: 1.5, calls: 3 }, { sleep: 2500 }, { calls: 10 }],
+    (r: any) => {
+      const [a, b, , c] = r.steps;
+      if (a.ok !== 3 || b.ok !== 3 || b.answeredDuringStall !== 3) return `phases A, B: ${JSON.stringify([a, b])}`;
+      return (c.ok >= 4 && c.ok <= 7 && c.ok + (c['RateLimitError:requests'] ?? 0) === 10) || `phase C: ${JSON.stringify(c)}`;
+    }, { env: { ...REDIS, FAST_LITELLM_RPM: '10' }, redis: 'up' }),
+  limits('limits-parallel-streams:redis', [{ open: 2 }, { calls: 2 }, { leave: 'break' }, { calls: 2 }],
+    PARALLEL, { env: { ...REDIS, FAST_LITELLM_MAX_PARALLEL: '2' }, redis: 'up' }),
+];
+
+// Workers that fail at start or die mid-task: every count still answers, equal to litellm's own.
+const tokenRows: Row[] = [
+  { id: 'tokens-worker-throws-at-start', preload: 'throw-in-worker', imports: true },
+  { id: 'tokens-worker-exits-at-start', preload: 'exit-worker', env: { FAULT_WORKER_EXIT_MS: '0' } },
+  { id: 'tokens-worker-exits-mid-task', preload: 'exit-worker', env: { FAULT_WORKER_EXIT_MS: '120' }, params: { words: 300_000 } },
+].map((r): Row => ({
+  script: 'tokens',
+  ...r,
+  env: { FAST_LITELLM_TOKEN_WORKERS: '2', ...r.env },
+  expect: { one: { ok: (n: unknown) => (typeof n === 'number' && n > 0) || 'no count' } },
+  timeoutMs: 90_000,
+}));
+
+const keyRows: Row[] = [
+  // 20,000 flood names plus 527 crafted ones (cases/keys.cjs): each admitted exactly once.
+  {
+    id: 'keys-hash-flood:memory',
+    script: 'keys',
+    params: { flood: 20_000 },
+    env: { FAST_LITELLM_RPM: '1' },
+    differs: {
+      keys: ['flood.second', 'flood.samples'], doc: RL_DOC,
+      plain: { flood: { second: { Error: 20_527 } } },
+      shimmed: { flood: { first: { Error: 20_527 }, second: { 'RateLimitError:requests': 20_527 } } },
+    },
+    timeoutMs: 120_000,
+  },
+  {
+    id: 'keys-odd-api-keys',
+    script: 'keys',
+    params: { apiKeys: true },
+    env: { FAST_LITELLM_RPM: '1' },
+    imports: true,
+    differs: {
+      keys: ['perKey'], doc: RL_DOC,
+      plain: { perKey: (p: Record<string, unknown>) => Object.values(p).every((x: any) => x.ok === 2) || JSON.stringify(p) },
+      shimmed: {
+        perKey: (p: Record<string, unknown>) =>
+          Object.values(p).every((x: any) => x.ok === 1 && x['RateLimitError:requests'] === 1) || JSON.stringify(p),
+      },
+    },
+  },
+];
+
 export const ROWS: Row[] = [
   ...streamRows,
   ...httpRows,
   ...sdkRows,
+  ...limitRows,
+  ...tokenRows,
+  ...keyRows,
 ];

@@ -119,7 +119,10 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     return web ? toWebResponse(parts) : new FastResponse(parts);
   }
 
-  function send(hop: Hop, count: number, signal: Signal, manual = false): Promise<unknown> {
+  /** `unsent`: the fallback for this request, while nothing of it has been sent. */
+  function send(
+    hop: Hop, count: number, signal: Signal, manual = false, unsent?: () => Promise<unknown>,
+  ): Promise<unknown> {
     const { origin, path, href } = hop.target;
     if (flavour.badPorts.size > 0 && flavour.badPorts.has(portOf(origin))) {
       return Promise.reject(flavour.request(new Error('bad port'), href));
@@ -144,6 +147,10 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
         },
         (err: unknown) => {
           if (signal?.aborted) throw flavour.abort(signal);
+          // undici refused the request before a byte went out (a header value with a control character or
+          // one above U+00FF, say): the replaced fetch decides, in its own words, as it would without us.
+          const code = (err as { code?: unknown } | null)?.code;
+          if (count === 0 && unsent !== undefined && code === 'UND_ERR_INVALID_ARG') return unsent();
           throw flavour.request(err, href);
         },
       );
@@ -165,6 +172,6 @@ export function createPooledFetch(options: PooledFetchOptions): FetchLike {
     if (signal?.aborted) return Promise.reject(flavour.abort(signal));
     const method = typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET';
     const hop: Hop = { target, method, headers: toHeaderObject(init?.headers), body };
-    return send(hop, 0, signal, redirect === 'manual');
+    return send(hop, 0, signal, redirect === 'manual', () => fallback(input, init));
   };
 }
