@@ -91,7 +91,11 @@ const CASES: Case[] = [
     const p = { model: 'gpt-4o-mini', baseUrl: `${url}/v1`, apiKey: 'sk-bench', messages, stream: true };
     return {
       call: async () => { let n = 0; for await (const _ of await litellm.completion(p)) n++; return n; },
-      answer: async () => { const out: unknown[] = []; for await (const c of await litellm.completion(p)) out.push(c.choices); return out; },
+      answer: async () => {
+        const out: unknown[] = [];
+        for await (const c of await litellm.completion(p)) out.push(c.choices);
+        return out;
+      },
     };
   } },
   { id: 'openai7.whole', name: 'openai 7 chat.completions.create()', stream: false, make: (url) => {
@@ -109,7 +113,11 @@ const CASES: Case[] = [
     const p = { model: 'gpt-4o-mini', messages, stream: true as const };
     return {
       call: async () => { let n = 0; for await (const _ of await client.chat.completions.create(p)) n++; return n; },
-      answer: async () => { const out: unknown[] = []; for await (const c of await client.chat.completions.create(p)) out.push(c.choices); return out; },
+      answer: async () => {
+        const out: unknown[] = [];
+        for await (const c of await client.chat.completions.create(p)) out.push(c.choices);
+        return out;
+      },
     };
   } },
 ];

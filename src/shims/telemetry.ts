@@ -2,8 +2,9 @@ import { getConfig, type Config } from '../config';
 import { version } from '../cli/version';
 import { warnOnce } from '../log';
 import {
-  clearPriceFile, configureTelemetry, costOf, disableTelemetry, outcomeOf, setScrapeSources, startCall, startMetricsServer,
-  tapIteratorMethod, tapStream, telemetryOn, usePriceFile, type CallOutcome, type CallRecord, type MetricsServer,
+  clearPriceFile, configureTelemetry, costOf, disableTelemetry, outcomeOf, setScrapeSources, startCall,
+  startMetricsServer, tapIteratorMethod, tapStream, telemetryOn, usePriceFile, type CallOutcome, type CallRecord,
+  type MetricsServer,
 } from '../telemetry';
 import type { AnyFn } from './guard';
 import { processRouter } from './router';
@@ -160,11 +161,10 @@ export function observedLitellm(kind: Kind) {
       if (call === undefined) return original.apply(this, arguments as never);
       const c = call;
       const args = arguments;
-      const self = this;
       const layer = routed ? 'api' : 'call';
       let result: unknown;
       try {
-        result = c.run(() => original.apply(self, args as never));
+        result = c.run(() => original.apply(this, args as never));
       } catch (err) {
         c.fail(err);
         throw err;
@@ -210,10 +210,9 @@ export function observedOpenai(op: 'chat' | 'embeddings') {
       const call = startCall(describeOpenai(op, this, body), 'both');
       if (call === undefined) return original.apply(this, arguments as never);
       const args = arguments;
-      const self = this;
       let p: unknown;
       try {
-        p = call.run(() => original.apply(self, args as never));
+        p = call.run(() => original.apply(this, args as never));
       } catch (err) {
         call.fail(err);
         throw err;

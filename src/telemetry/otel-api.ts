@@ -50,7 +50,6 @@ let api: OtelApi | null | undefined;
 export function otelApi(): OtelApi | null {
   if (api === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       api = require('@opentelemetry/api') as OtelApi;
     } catch {
       api = null;

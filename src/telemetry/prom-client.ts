@@ -46,7 +46,6 @@ let client: PromClient | null | undefined;
 export function promClient(): PromClient | null {
   if (client === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       client = require('prom-client') as PromClient;
     } catch {
       client = null;

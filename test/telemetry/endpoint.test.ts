@@ -12,7 +12,7 @@ import {
 import { main } from '../../src/cli/main';
 import { metricsServer } from '../../src/shims/telemetry';
 import { priceTableInfo } from '../../src/telemetry';
-import { freshRegistry, scrape, setUpOtel, telemetry, total, type Otel } from './helpers';
+import { freshRegistry, scrape, setUpOtel, telemetry, type Otel } from './helpers';
 
 // The scrape endpoint (the in-process server and the handler), `fast-litellm metrics`, content capture
 // as an opt-in, the API-key label, the price file in LiteLLM's format, and bounded label values.

@@ -96,7 +96,8 @@ function histogramParts(text: string, names: string[]): string {
 }
 
 /** A scrape of the registry, parsed by a Prometheus text-format parser. */
-export async function scrape(registry: Registry): Promise<{ text: string; samples: Sample[]; types: Record<string, string> }> {
+export async function scrape(registry: Registry):
+  Promise<{ text: string; samples: Sample[]; types: Record<string, string> }> {
   const text = await registry.metrics();
   const families = parsePrometheusTextFormat(text) as any[];
   const types = Object.fromEntries(families.map((f) => [f.name, f.type]));

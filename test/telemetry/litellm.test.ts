@@ -55,7 +55,8 @@ describe('litellm completion()', () => {
     const registry = freshRegistry();
     const tracer = trace.getTracer('app');
     const parent = tracer.startSpan('request');
-    const r = await context.with(trace.setSpan(context.active(), parent), () => call({ max_tokens: 100, temperature: 0.5 }));
+    const r = await context.with(trace.setSpan(context.active(), parent),
+      () => call({ max_tokens: 100, temperature: 0.5 }));
     parent.end();
     const [span] = otel.finished().filter((s) => s.name.startsWith('chat'));
     expect(span.name).toBe('chat gpt-4o-mini');
@@ -174,7 +175,8 @@ describe('litellm completion()', () => {
     const registry = freshRegistry();
     await call();
     await (await call({ stream: true })).next();
-    const exported = JSON.stringify(otel.finished().map((s) => ({ a: s.attributes, n: s.name, e: s.events, st: s.status })));
+    const exported = JSON.stringify(otel.finished()
+      .map((s) => ({ a: s.attributes, n: s.name, e: s.events, st: s.status })));
     const metricsOut = JSON.stringify((await otel.reader.collect()).resourceMetrics);
     const { text } = await scrape(registry);
     for (const out of [exported, metricsOut, text]) {

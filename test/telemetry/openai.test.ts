@@ -81,7 +81,8 @@ describe.each(MAJORS)('openai %i', (major) => {
   it('an abort: the span ends with the SDK\'s abort error', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 30);
-    const err = await client.chat.completions.create({ ...params, model: 'slow' }, { signal: ac.signal }).catch((e: unknown) => e);
+    const err = await client.chat.completions.create({ ...params, model: 'slow' }, { signal: ac.signal })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
     const [span] = otel.finished();
     expect(span.attributes['error.type']).toBe('APIUserAbortError');
@@ -89,7 +90,8 @@ describe.each(MAJORS)('openai %i', (major) => {
 
   it('a stream: the SDK\'s Stream, ended with the last chunk, time to first chunk and usage', async () => {
     const registry = freshRegistry();
-    const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create(
+      { ...params, stream: true, stream_options: { include_usage: true } });
     expect(typeof stream.tee).toBe('function');
     let n = 0;
     for await (const _ of stream) n++;
