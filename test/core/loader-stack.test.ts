@@ -35,4 +35,35 @@ describe('two rows on one export', () => {
     await removeAcceleration();
     expect(mod.getHandler).toBe(original);
   });
+
+  it('turning the inner row\'s feature off unwinds the outer row first and re-applies it; back on, the order is kept', async () => {
+    const mod = require('litellm/dist/src/handlers/getHandler');
+    const original = mod.getHandler;
+    const mapping = { 'gpt-': 'x' };
+    applyAcceleration({ features: { handler_lookup: 'on', streaming: 'on' } });
+    const outer = mod.getHandler;
+    expect(outer).not.toBe(original);
+    // The outer row is the test row above (streaming); the inner one (handler_lookup) is litellm's lookup.
+    const trace = () => mod.getHandler('gpt-4', mapping);
+    expect(trace()).toBe('x');
+    applyAcceleration({ features: { handler_lookup: 'off' } });
+    const rows = () => Object.fromEntries(getPatchStatus().rows.map((r) => [r.id, r.state]));
+    expect(rows()['litellm.getHandler']).toBe('off');
+    expect(rows()['test.getHandler-outer']).toBe('applied');
+    expect(trace()).toBe('x');
+    // What the outer row wraps now is the original itself: no guard of handler_lookup left beneath it.
+    expect(mod.getHandler).not.toBe(original);
+    applyAcceleration({ features: { streaming: 'off' } });
+    expect(mod.getHandler).toBe(original);
+    applyAcceleration({ features: { handler_lookup: 'on', streaming: 'on' } });
+    expect(rows()['litellm.getHandler']).toBe('applied');
+    expect(rows()['test.getHandler-outer']).toBe('applied');
+    applyAcceleration({ features: { streaming: 'off' } });
+    expect(rows()['test.getHandler-outer']).toBe('off');
+    expect(mod.getHandler).not.toBe(original);
+    applyAcceleration({ features: { handler_lookup: 'off' } });
+    expect(mod.getHandler).toBe(original);
+    await removeAcceleration();
+    expect(mod.getHandler).toBe(original);
+  });
 });

@@ -52,6 +52,31 @@ export function offer(pkg: string, exports: unknown, basedir: string, rel: strin
   }
 }
 
+/**
+ * Matches every loaded row to its feature's configured mode. Rows on one property stack in the order
+ * they were applied: turning one off unwinds the rows above it first and re-applies those still
+ * wanted, so every layer is restored or kept exactly.
+ */
+export function syncAll(): void {
+  const unwind = new Set<Applied>();
+  const byProperty = new Map<Record<string, unknown>, Map<string, Applied[]>>();
+  for (const a of state.applied) {
+    let keys = byProperty.get(a.holder);
+    if (keys === undefined) byProperty.set(a.holder, (keys = new Map()));
+    const stack = keys.get(a.key) ?? [];
+    stack.push(a);
+    keys.set(a.key, stack);
+  }
+  for (const keys of byProperty.values()) {
+    for (const stack of keys.values()) {
+      const first = stack.findIndex((a) => !wanted(a.row));
+      if (first !== -1) for (const a of stack.slice(first)) unwind.add(a);
+    }
+  }
+  for (const a of [...state.applied].reverse()) if (unwind.has(a)) restore(a, 'off');
+  for (const s of state.seen) sync(s);
+}
+
 /** Applies or restores one seen row to match its feature's configured mode. */
 export function sync(s: Seen): void {
   const a = state.applied.find((x) => x.row === s.row && x.exports === s.exports);

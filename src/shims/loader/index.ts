@@ -3,7 +3,7 @@ import { sep } from 'node:path';
 import { warnOnce } from '../../log';
 import type { PatchTable, RowStatus } from '../types';
 import { installDefer } from './defer';
-import { isExportRow, offer, restore, sync } from './exports';
+import { isExportRow, offer, restore, syncAll } from './exports';
 import { installEsmHook, serveEsmModules } from './esm';
 import { installJsLoader } from './js-loader';
 import { isLoadRow } from './load-rows';
@@ -54,8 +54,7 @@ export function getPatchStatus(): RowStatus[] {
 
 /** Re-applies or restores every loaded row to match the current feature modes (applyAcceleration(options)). */
 export function syncRows(): void {
-  if (!state.active) return;
-  for (const s of [...state.seen]) sync(s);
+  if (state.active) syncAll();
 }
 
 type Cache = Record<string, NodeJS.Module | undefined>;
