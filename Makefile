@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
-.PHONY: install build test lint clean bench-quick comprehensive-benchmark before-after-benchmark bench-ci
+.PHONY: install build test test-faults lint clean bench-quick comprehensive-benchmark before-after-benchmark bench-ci
 
 # npm ci only when node_modules is missing or older than the lock file (fresh clone, changed deps).
 node_modules/.package-lock.json: package-lock.json
@@ -25,6 +25,13 @@ test: build lint
 	bash scripts/fixtures.sh
 	bash scripts/node-versions.sh >/dev/null
 	$(NODE_BIN)/vitest run
+
+# The fault matrix (test/faults, issue 11): litellm and the openai SDKs under faults, plain vs shimmed,
+# each case in child processes, 2 at a time (~2.5 min on 2 cores). Rebuilds dist/ when src/ is newer.
+test-faults: install
+	@if [ ! -f dist/cjs/register.js ] || [ -n "$$(find src -name '*.ts' -newer dist/cjs/register.js -print -quit)" ]; then \
+		$(MAKE) build; fi
+	$(NODE_BIN)/tsx test/faults/run.ts
 
 clean:
 	rm -rf dist coverage

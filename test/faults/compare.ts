@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 // Result comparison for the fault matrix: deep equality with the named keys left out, partial
 // expectations, and the first differing paths for the report.
 
-export type Check = ((value: any) => true | string) | Record<string, unknown> | unknown[] | string | number | boolean | null;
+export type Check =
+  | ((value: any) => true | string) | Record<string, unknown> | unknown[] | string | number | boolean | null;
 
 /** A copy of `value` without the dotted paths of `keys` (`a.b` removes `value.a.b`). */
 export function omit(value: unknown, keys: string[]): unknown {

@@ -57,6 +57,8 @@ export interface ChildRun {
   stderr: string;
   ms: number;
   exitLagMs?: number;
+  /** Requests the mock and the front served during this run. */
+  served: number;
 }
 
 export interface Verdict {
@@ -91,7 +93,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function runChild(row: Row, mode: Mode, s: CaseServers, dir: string): Promise<ChildRun> {
+function runChild(row: Row, mode: Mode, s: CaseServers, dir: string): Promise<Omit<ChildRun, 'served'>> {
   const args = [
     ...(row.gc ? ['--expose-gc'] : []),
     ...MODE_ARGS[mode],
@@ -158,7 +160,9 @@ export async function runCase(row: Row): Promise<CaseReport> {
     row.setup?.(dir);
     for (const mode of modesOf(row)) {
       await servers.reset();
-      runs.push(await runChild(row, mode, servers, dir));
+      const run = await runChild(row, mode, servers, dir);
+      const stats = servers.mock.stats();
+      runs.push({ ...run, served: stats.requests });
     }
   } finally {
     await servers.close();
@@ -238,6 +242,7 @@ function verdict(row: Row, runs: ChildRun[]): Verdict {
     const errMore = extra(lines(s.stderr), lines(plain.stderr))
       .filter((l) => !row.warns?.test(l) && !(row.warns && l.startsWith('(Use `node --trace-warnings')));
     if (errMore.length > 0) notes.push(`${tag}: stderr ${short(errMore, 300)}`);
+    if (s.served > 0 && s.line.pooled === 0) notes.push(`${tag}: ${s.served} requests served, none through the pooled transport`);
     if (s.stayed && !plain.stayed) notes.push(`${tag}: did not end by itself within ${EXIT_BOUND_MS} ms (plain did)`);
     if (!s.stayed && s.code !== 0) notes.push(`${tag}: exit code ${s.code}`);
   }

@@ -32,7 +32,9 @@ module.exports = async (t) => {
     for (const name of names) second.push(await t.outcome(() => litellm.completion({ model: name, messages: [] }), 'second'));
     // Plain's message names the model: tally by class, and keep a few messages whole.
     const strip = (o) => (o.error ? { error: { ...o.error, message: o.error.message.length > 80 ? '(long)' : o.error.message } } : o);
-    out.flood = { names: names.length, first: t.tally(first), second: t.tally(second), samples: second.slice(-15).map(strip) };
+    out.flood = {
+      names: names.length, first: t.tally(first), second: t.tally(second), samples: second.slice(-15).map(strip),
+    };
   }
   if (t.params.apiKeys) {
     t.anthropicAt(t.mock);

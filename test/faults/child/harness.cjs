@@ -52,8 +52,12 @@ async function main() {
   await t.settle();
   const left = resources();
   done = true;
+  // Requests the shim's pooled transport carried: a shimmed run that sent requests but pooled none
+  // would compare the original with itself.
+  const pooled = t.shimmed ? require('fast-litellm').getPoolStats().reduce((n, s) => n + s.requests, 0) : undefined;
   const line = {
-    result, ms, unhandled, uncaught, warnings, resources: left, pending: t.pendingLabels(), boundsFired: t.boundsFired(), leaks: t.leaks(),
+    result, ms, unhandled, uncaught, warnings, resources: left, pending: t.pendingLabels(),
+    boundsFired: t.boundsFired(), leaks: t.leaks(), pooled,
     shimmed: t.shimmed,
   };
   process.stdout.write(`${MARK}${JSON.stringify(line)}\n`);
