@@ -24,7 +24,7 @@ const MISTRAL = {
 };
 
 const streamRows: Row[] = KINDS.flatMap((kind) => EXITS
-  .filter((exit) => !kind.startsWith('sdk') || kind === 'sdk4' || ['break', 'throw', 'abandon'].includes(exit))
+  .filter((exit) => !kind.startsWith('sdk') || kind === 'sdk4' || exit !== 'untouched')
   .map((exit): Row => ({
     id: `stream-${exit}:${kind}`,
     script: 'stream-exit',
