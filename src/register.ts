@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import { ConfigError, getConfig } from './config';
 import { applyAcceleration } from './api';
 import { info } from './log';
@@ -15,11 +16,17 @@ function featureLine(): string {
 try {
   const cfg = getConfig();
   const viaImport = (globalThis as Record<symbol, unknown>)[Symbol.for('fast-litellm.esm-hook')] === true;
+  // `auto` hooks ESM imports only where Node runs the hook in-thread (module.registerHooks, 22.15+).
+  // On Node 20 the only hook is module.register's loaders thread, which costs ~120 ms of start-up and
+  // runs the app's -r preloads a second time there (one that throws in worker threads crashes Node).
+  const inThread = typeof (Module as { registerHooks?: unknown }).registerHooks === 'function';
+  const esm = cfg.esmHook === 'on' || (cfg.esmHook === 'auto' && viaImport && inThread);
   if (cfg.disabled) {
     info('disabled (FAST_LITELLM_DISABLE or the config file); nothing is patched');
   } else {
-    applyAcceleration({ esm: viaImport || cfg.esmHook === 'on' });
-    info(`active; features ${featureLine()}${cfg.source.file === undefined ? '' : `; config ${cfg.source.file}`}`);
+    applyAcceleration({ esm });
+    const esmNote = viaImport && !esm && cfg.esmHook === 'auto' ? '; ESM imports of openai not hooked on this Node (FAST_LITELLM_ESM_HOOK=on to hook them)' : '';
+    info(`active; features ${featureLine()}${cfg.source.file === undefined ? '' : `; config ${cfg.source.file}`}${esmNote}`);
   }
 } catch (err) {
   if (err instanceof ConfigError) {

@@ -181,7 +181,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   row({
     path: 'esmHook', env: 'FAST_LITELLM_ESM_HOOK', parser: oneOf(['auto', 'on', 'off']), default: 'auto',
     section: 'general',
-    help: 'patch the openai SDK\'s ESM build too (a module load hook); `auto`: when started with `--import`',
+    help: 'patch the openai SDK\'s ESM build too (a module load hook); `auto`: with `--import` on Node 22.15+ (in-thread hooks); Node 20 only with `on`',
   }),
   ...FEATURES.map((f) => row({
     path: `features.${f}`, env: FEATURE_ENV[f], parser: featureMode, section: 'features', help: FEATURE_HELP[f],

@@ -28,19 +28,21 @@ afterAll(async () => {
 
 type Run = [label: string, major: number, args: string[], env: NodeJS.ProcessEnv];
 const IMPORT = ['--import', 'fast-litellm/register'];
-const RUNS = (major: number): Run[] => [
-  ['ESM, --import', major, IMPORT, { MODE: 'esm' }],
+// Node 20 has no in-thread hooks: ESM imports are hooked there only with FAST_LITELLM_ESM_HOOK=on.
+const RUNS = (major: number, esm: NodeJS.ProcessEnv): Run[] => [
+  ['ESM, --import', major, IMPORT, { MODE: 'esm', ...esm }],
   ['CommonJS, -r', major, ['-r', 'fast-litellm/register'], { MODE: 'cjs' }],
   ['CommonJS, --import', major, IMPORT, { MODE: 'cjs' }],
   ['ESM loaded before applyAcceleration()', major, IMPORT,
-    { MODE: 'esm', LATE: '1', FAST_LITELLM_CONNECTION_POOLING: 'off', FAST_LITELLM_STREAMING: 'off' }],
-  ['ESM, module.register loader', major, ['--import', FORCE_REGISTER, ...IMPORT], { MODE: 'esm' }],
+    { MODE: 'esm', LATE: '1', FAST_LITELLM_CONNECTION_POOLING: 'off', FAST_LITELLM_STREAMING: 'off', ...esm }],
+  ['ESM, module.register loader', major, ['--import', FORCE_REGISTER, ...IMPORT], { MODE: 'esm', ...esm }],
 ];
 
 /** Node 20: every run of every major; 22 and 24: a few (the added time stays small). */
 function runsFor(nodeMajor: number): Run[] {
-  if (nodeMajor === found[0].major) return [5, 6, 7].flatMap(RUNS);
-  return [RUNS(7)[0], RUNS(7)[4], RUNS(5)[1], RUNS(6)[3]];
+  if (nodeMajor === found[0].major) return [5, 6, 7].flatMap((m) => RUNS(m, nodeMajor < 22 ? { FAST_LITELLM_ESM_HOOK: 'on' } : {}));
+  const r = (m: number) => RUNS(m, {});
+  return [r(7)[0], r(7)[4], r(5)[1], r(6)[3]];
 }
 
 it('Node 22 and 24 are cached (make test installs them with scripts/node-versions.sh)', () => {
@@ -73,6 +75,21 @@ describe.each(found)('Node $major', ({ major: nodeMajor, path: node }) => {
     expect(s.out.requests).toBe(3);
     expect(s.stderr).toBe('');
   });
+
+  if (nodeMajor < 22) {
+    it('openai ESM, --import with the default esmHook (auto): not hooked on Node 20, same results, no loaders thread', async () => {
+      const fixture = 'openai-7';
+      const [p, s] = await Promise.all([
+        plainOf(fixture, 'esm'),
+        runNode([...IMPORT, APP], { MOCK_URL: mock.url, FIXTURE: fixture, MODE: 'esm' }, 60_000, node),
+      ]);
+      expect(s.out.results).toEqual(p.out.results);
+      const rows = Object.fromEntries(s.out.rows.map(([id, state]: string[]) => [id, state]));
+      expect(rows['openai.getDefaultFetch']).toBe('pending');
+      expect(s.out.requests).toBe(0);
+      expect(s.stderr).toBe('');
+    });
+  }
 
   if (nodeMajor !== found[0].major) {
     it.each([
