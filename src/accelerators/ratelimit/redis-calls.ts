@@ -1,5 +1,5 @@
 import type { LimitSpec } from './options';
-import type { RedisLike } from './redis-client';
+import type { RedisLike } from '../redis/client';
 import { RedisDeadline, type Waiter } from './redis-deadline';
 
 /*

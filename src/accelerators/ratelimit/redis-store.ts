@@ -2,7 +2,7 @@ import { CODES, invalidArgument, outOfRange } from '../../errors';
 import { checkRange, DEFAULTS, defaultKeyPrefix, LIMIT_RANGES, type CheckResult, type KeyLayout, type LimitSpec,
   type LimitType } from './options';
 import { LITELLM_PROXY_SCRIPT, NATIVE_SCRIPT } from './lua';
-import { dropClient, ownClient, type RedisLike } from './redis-client';
+import { dropClient, ownClient, type RedisLike } from '../redis/client';
 import { ScriptCalls, type Reply } from './redis-calls';
 import type { RateLimitStore } from './store';
 
@@ -82,7 +82,8 @@ export class RedisStore implements RateLimitStore {
       : checkRange('RedisStore: slotTtlMs', options.slotTtlMs, SLOT_TTL_RANGE);
     if (url !== undefined) {
       // A connection attempt has its own, longer bound: a busy loop must not abort a healthy connect.
-      this.client = ownClient(url, Math.max(10_000, this.timeoutMs));
+      // Our deadline (redis-deadline.ts) times commands; ioredis' own timer would count our busy loop.
+      this.client = ownClient(url, { who: 'RedisStore', connectTimeoutMs: Math.max(10_000, this.timeoutMs) });
       this.#owned = true;
     } else {
       this.client = client as RedisLike;

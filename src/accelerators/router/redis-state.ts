@@ -1,5 +1,5 @@
 import type { GroupRuntime } from './group';
-import { createClient, type RedisClient } from './redis-client';
+import { ownClient, type RedisLike as RedisClient } from '../redis/client';
 import { ROUTE_SCRIPT } from './redis-lua';
 import { RedisQueue } from './redis-queue';
 import { MemoryState, type Release, type Reservation, type RouterState } from './state';
@@ -82,7 +82,10 @@ export class RedisState implements RouterState {
       this.#client = o.client as RedisClient;
       this.#owned = false;
     } else if (o.url !== undefined) {
-      this.#client = createClient(o.url, timeoutMs);
+      this.#client = ownClient(o.url, {
+        who: 'router', connectTimeoutMs: Math.max(timeoutMs, 1000), commandTimeoutMs: timeoutMs,
+        retryDelayMs: (times) => Math.min(100 * times, 1000),
+      });
       this.#owned = true;
     } else throw new TypeError('RedisState: give url or client');
     this.#client.defineCommand(CMD, { numberOfKeys: 0, lua: ROUTE_SCRIPT });

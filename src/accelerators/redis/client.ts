@@ -1,9 +1,10 @@
-// The ioredis client a RedisStore builds for itself from a URL: unref'd from its first socket on, so it
-// never keeps a process alive (refused, black-holed, or killed and not back), and failing fast while
-// disconnected instead of queueing checks until Redis returns. Works with ioredis 5 and 6.
+// The ioredis client fast-litellm builds for itself from a URL (rate-limit store, router state):
+// unref'd from its first socket on, so it never keeps a process alive (refused, black-holed, or killed
+// and not back), and failing fast while disconnected instead of queueing commands until Redis returns.
+// ioredis is an optional peer dependency (5 or 6), loaded only when a Redis URL is given.
 import { MissingDependencyError } from '../../errors';
 
-/** The slice of an ioredis client the store uses. */
+/** The slice of an ioredis client our stores use. */
 export interface RedisLike {
   status: string;
   defineCommand(name: string, def: { numberOfKeys?: number; lua: string }): void;
@@ -24,30 +25,39 @@ interface Internals {
   reconnectTimeout?: { unref?(): void } | null;
 }
 
-function loadIoredis(): RedisCtor {
+function loadIoredis(who: string): RedisCtor {
   let mod: unknown;
   try {
-    // Optional peer dependency, loaded only when a RedisStore is built from a URL.
     mod = require('ioredis');
   } catch {
-    throw new MissingDependencyError('RedisStore: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }');
+    throw new MissingDependencyError(`${who}: the optional dependency ioredis is not installed (npm i ioredis), or pass { client }`);
   }
   const m = mod as { default?: unknown; Redis?: unknown };
   const Redis = typeof mod === 'function' ? mod : m.Redis ?? m.default;
-  if (typeof Redis !== 'function') throw new MissingDependencyError('RedisStore: the installed ioredis exports no Redis class');
+  if (typeof Redis !== 'function') throw new MissingDependencyError(`${who}: the installed ioredis exports no Redis class`);
   return Redis as RedisCtor;
 }
 
+export interface OwnClientOptions {
+  /** Named in errors ('RedisStore', 'router'). */
+  who: string;
+  connectTimeoutMs: number;
+  /** ioredis' own per-command timer; leave it unset where the caller times commands itself. */
+  commandTimeoutMs?: number;
+  /** Delay before reconnect attempt n. */
+  retryDelayMs?: (attempt: number) => number;
+}
+
 /** A client of our own for `url`; its socket and reconnect timer never hold the process. */
-export function ownClient(url: string, connectTimeoutMs: number): RedisLike {
-  const Redis = loadIoredis();
+export function ownClient(url: string, o: OwnClientOptions): RedisLike {
+  const Redis = loadIoredis(o.who);
   const client = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    // Our deadline (redis-deadline.ts) times commands; ioredis' own timer would count our busy loop.
-    connectTimeout: connectTimeoutMs,
-    retryStrategy: (times: number) => Math.min(50 * times, 1000),
+    connectTimeout: o.connectTimeoutMs,
+    ...(o.commandTimeoutMs === undefined ? {} : { commandTimeout: o.commandTimeoutMs }),
+    retryStrategy: o.retryDelayMs ?? ((times: number) => Math.min(50 * times, 1000)),
   });
   const inner = client as unknown as Internals;
   const connector = inner.connector;
@@ -62,6 +72,8 @@ export function ownClient(url: string, connectTimeoutMs: number): RedisLike {
   // A reconnect timer is armed just before 'reconnecting' is emitted.
   client.on('reconnecting', () => inner.reconnectTimeout?.unref?.());
   client.on('connect', () => inner.stream?.unref?.());
+  // Errors surface on the commands; an 'error' event without a listener would crash the host.
+  client.on('error', () => undefined);
   void client.connect?.().catch(() => undefined);
   return client;
 }
