@@ -3,11 +3,14 @@ import { activate, deactivate, getPatchStatus as rowStatus, isActive, registerTa
 import { getFeatureStatus, syncFeatures } from './shims/features';
 import { litellmTable } from './shims/litellm';
 import { anthropicTable, openaiTable } from './shims/openai';
+import { jsTiktokenTable, tiktokenTable } from './shims/tokenizers';
 import type { RowStatus } from './shims/types';
 
 registerTable(litellmTable);
 registerTable(openaiTable);
 registerTable(anthropicTable);
+registerTable(jsTiktokenTable);
+registerTable(tiktokenTable);
 
 export interface AccelerationOptions {
   /** Feature modes that override the environment and config file. */

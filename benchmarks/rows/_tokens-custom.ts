@@ -44,12 +44,16 @@ const streamRow: CustomRow = {
     const b0 = stream(t.original.toUsage, 0);
     const a0 = stream(t.toUsage, 0);
     if (!isDeepStrictEqual(b0.out, a0.out)) throw mismatch('usage per chunk', b0.out[0], a0.out[0]);
+    const v0 = stream(t.viaEncoder.toUsage, 0);
+    if (!isDeepStrictEqual(b0.out, v0.out)) throw mismatch('usage per chunk (via the encoder)', b0.out[0], v0.out[0]);
     const base: number[] = [];
     const acc: number[] = [];
+    const via: number[] = [];
     const rounds = ctx.quick ? 1 : 2;
     for (let r = 1; r <= rounds; r++) {
       base.push(stream(t.original.toUsage, r).cpuMs);
       for (let k = 0; k < 3; k++) acc.push(stream(t.toUsage, r * 10 + k).cpuMs);
+      via.push(stream(t.viaEncoder.toUsage, r * 100).cpuMs);
       ctx.tick();
     }
     return {
@@ -57,6 +61,7 @@ const streamRow: CustomRow = {
       higherIsBetter: false,
       baseline: summarize(base),
       accelerated: summarize(acc),
+      peers: { "litellm's own toUsage over the js-tiktoken row's encoder (no litellm rows)": summarize(via) },
       note: `CPU ms (process.cpuUsage) per stream of ${CHUNKS} chunks; equal usage checked on every chunk of one stream`,
     };
   },

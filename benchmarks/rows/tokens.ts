@@ -1,18 +1,20 @@
 // Token counting rows: litellm 0.12's countTokens/toUsage (js-tiktoken) vs the patched ones, with the
-// other engines a Node user would pick as peers. Counting rows rotate over distinct texts with the memo
-// off, so they time counting, not the memo; the recount rows time what the memo is for.
-import { get_encoding, type Tiktoken } from 'tiktoken';
+// other engines a Node user would pick as peers, and litellm's own functions over the js-tiktoken row's
+// encoder (no litellm rows: what the memo and the count-only path are worth). Counting rows rotate over
+// distinct texts with the memo off, so they time counting, not the memo; the recount rows time what
+// the memo is for. The tokenizer libraries' own APIs: tokenizers.ts.
 import { closeTokenPool, configureTokenCache, countTokens, countTokensBatch, getTokenPoolStats, TOKEN_CACHE_DEFAULTS } from '../../src/accelerators/tokens';
 import type { BenchRow, FnRow } from '../lib/types';
+import { plainCopy, TIKTOKEN, type WasmTiktoken } from './_plain';
 import { customRows } from './_tokens-custom';
-import { libraryRows } from './_tokens-libs';
 import { litellmTokens, prose } from './_tokens-lib';
 
 type Count = (text: string) => number;
 
-let tiktoken: Tiktoken | undefined;
+const wasm = plainCopy<WasmTiktoken>(TIKTOKEN);
+let tiktoken: ReturnType<WasmTiktoken['get_encoding']> | undefined;
 function peers(): Record<string, Count> {
-  tiktoken ??= get_encoding('cl100k_base');
+  tiktoken ??= wasm.get_encoding('cl100k_base');
   const enc = tiktoken;
   const gpt = require('gpt-tokenizer/cjs/encoding/cl100k_base') as { countTokens(t: string, o?: object): number };
   const { Tokenizer } = require('ai-tokenizer') as { Tokenizer: new (d: unknown) => { count(t: string): number } };
@@ -33,6 +35,8 @@ function rotating<R>(texts: string[], fn: (text: string) => R): () => R {
 
 type TextFn = (text: string) => unknown;
 
+const VIA_ENCODER = "litellm's own function over the js-tiktoken row's encoder (no litellm rows)";
+
 /**
  * One litellm function of a text, original vs patched, over `variants` distinct texts with the memo
  * off. countTokens rows also time the other engines (their answers are counts too).
@@ -52,7 +56,8 @@ function countRow(id: string, name: string, approxTokens: number, variants: numb
       configureTokenCache({ maxBytes: 0 });
       row.baseline = rotating(texts, t.original[fn] as TextFn);
       row.accelerated = rotating(texts, t[fn] as TextFn);
-      if (fn === 'countTokens') row.peers = Object.fromEntries(Object.entries(peers()).map(([k, f]) => [k, rotating(texts, f)]));
+      row.peers = { [VIA_ENCODER]: rotating(texts, t.viaEncoder[fn] as TextFn) };
+      if (fn === 'countTokens') Object.assign(row.peers, Object.fromEntries(Object.entries(peers()).map(([k, f]) => [k, rotating(texts, f)])));
     },
     teardown() {
       configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
@@ -81,7 +86,8 @@ function batchRow(): FnRow {
     baselineName: 'litellm 0.12 countTokens on each text (js-tiktoken)',
     acceleratedName: 'countTokensBatch (piscina workers, memo off)',
     setup() {
-      batches = Array.from({ length: 4 }, (_, b) => Array.from({ length: SIZE }, (_, v) => prose(1000, 5000 + b * SIZE + v)));
+      const batch = (b: number) => Array.from({ length: SIZE }, (_, v) => prose(1000, 5000 + b * SIZE + v));
+      batches = Array.from({ length: 4 }, (_, b) => batch(b));
       const t = litellmTokens();
       configureTokenCache({ maxBytes: 0 });
       row.baseline = rotate((texts) => texts.map((x) => t.original.countTokens(x)));
@@ -133,6 +139,7 @@ function chatRecountRow(): FnRow {
       configureTokenCache({ maxBytes: TOKEN_CACHE_DEFAULTS.maxBytes });
       row.baseline = recount(t.original.countTokens);
       row.accelerated = recount(t.countTokens);
+      row.peers = { [VIA_ENCODER]: recount(t.viaEncoder.countTokens) };
     },
     baseline: () => 0,
     accelerated: () => 0,
@@ -150,6 +157,5 @@ export const rows: BenchRow[] = [
   countRow('tokens.embedding-usage', 'toEmbeddingUsage, ~200-token input', 200, 32, 'toEmbeddingUsage'),
   chatRecountRow(),
   ...customRows(),
-  ...libraryRows(),
 ];
 

@@ -2,7 +2,6 @@ import { createPatternLookup } from '../accelerators/handler-lookup';
 import type { AnyFn } from './guard';
 import { globalFetchBinding } from './pooling';
 import { closeLimits, rateLimited } from './ratelimit';
-import { createExports as lazyEncoders } from './redirects/litellm-encoders';
 import { closeRouter, routed } from './router';
 import { closeTelemetry, observedLitellm } from './telemetry';
 import { tokenRow } from './tokens';
@@ -40,8 +39,6 @@ const fetching = ['ollama', 'ollamaEmbedding', 'mistral', 'mistralEmbedding', 'd
 
 const rows: PatchRow[] = [
   { ...base, id: 'litellm.getHandler', file: 'dist/src/handlers/getHandler.js', export: 'getHandler', feature: 'handler_lookup', replace: handlerLookup },
-  // Its encoder is built on first use instead of at import.
-  { ...base, id: 'litellm.encoders', file: 'dist/src/utils/encoders.js', feature: 'token_counting', redirect: lazyEncoders },
   ...deferred.map(([sdk, handler]): PatchRow => ({
     ...base,
     id: `litellm.${handler}.lazy:${sdk}`,
@@ -49,7 +46,9 @@ const rows: PatchRow[] = [
     feature: 'lazy_loading',
     defer: sdk,
   })),
-  // Exact tiktoken counts via our count-only BPE + memo; special-token text counted as text.
+  // Its encoder, js-tiktoken's getEncoding('cl100k_base') at import, is made by the js-tiktoken table
+  // (tokenizers.ts) without the build. These three count with js-tiktoken's own splitting on the
+  // count-only path and the memo; special-token text counted as text.
   { ...base, id: 'litellm.countTokens', file: 'dist/src/utils/toUsage.js', export: 'countTokens', feature: 'token_counting', replace: tokenRow('countTokens') },
   // The original calls its own countTokens directly, so toUsage is replaced as a whole.
   { ...base, id: 'litellm.toUsage', file: 'dist/src/utils/toUsage.js', export: 'toUsage', feature: 'token_counting', replace: tokenRow('toUsage') },

@@ -1,13 +1,15 @@
-// Replacements for litellm's utils/toUsage.js exports (feature token_counting). Same results as
-// js-tiktoken's cl100k for ordinary text; text containing special-token strings ('<|endoftext|>')
-// is counted as ordinary text where the original throws. Bad input throws, so the guard falls
-// back to the original and the caller sees the original's own error.
+// Replacements for litellm's utils/toUsage.js exports (feature token_counting). The same counts as
+// litellm's own (js-tiktoken's cl100k, its regexes included: flavor 'js-tiktoken'); text containing
+// special-token strings ('<|endoftext|>') is counted as ordinary text where the original throws. The
+// count-only path and the memo are what make these rows fast (an Ollama stream recounts its prompt per
+// chunk, a chat its history per turn): they stay rows of their own rather than going through an
+// encoder's encode(). Bad input throws, so the guard falls back to the original and its own error.
 import { getConfig } from '../config';
-import { configureTokenCache, countTokens } from '../accelerators/tokens/count';
+import { configureTokenCache, countTokensFlavored } from '../accelerators/tokens/count';
 import { configureTokenPool } from '../accelerators/tokens/pool';
 import type { AnyFn } from './guard';
 
-const CL100K = { encoding: 'cl100k_base' } as const;
+const count = (text: string): number => countTokensFlavored(text, 'cl100k_base', 'js-tiktoken');
 
 let configured = false;
 function applyTokenConfig(): void {
@@ -24,12 +26,12 @@ function applyTokenConfig(): void {
 
 const REPLACEMENTS = {
   countTokens(text: string): number {
-    return countTokens(text, CL100K);
+    return count(text);
   },
   toUsage(prompt: string, completion: string) {
     if (!completion) return undefined;
-    const promptTokens = countTokens(prompt, CL100K);
-    const completionTokens = countTokens(completion, CL100K);
+    const promptTokens = count(prompt);
+    const completionTokens = count(completion);
     return {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
@@ -37,7 +39,7 @@ const REPLACEMENTS = {
     };
   },
   toEmbeddingUsage(prompt: string) {
-    const n = countTokens(prompt, CL100K);
+    const n = count(prompt);
     return { prompt_tokens: n, total_tokens: n };
   },
 };

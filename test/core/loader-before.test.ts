@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyAcceleration, getPatchStatus, removeAcceleration, healthCheck, getPerformanceStats } from '../../src/index';
+import { applyAcceleration, getPatchStatus, removeAcceleration, getPerformanceStats } from '../../src/index';
 import { isGuarded } from '../../src/shims/guard';
 
 // litellm is loaded BEFORE applyAcceleration() here; loader-after.test.ts covers the other order.
@@ -67,11 +67,13 @@ describe('litellm loaded before applyAcceleration()', () => {
     expect(getHandlerModule.getHandler).toBe(first);
   });
 
-  it('the encoder redirect reports that litellm loaded first', () => {
-    const row = getPatchStatus().rows.find((r) => r.id === 'litellm.encoders');
-    expect(row?.state).toBe('skipped');
-    expect(row?.reason).toMatch(/loaded before the acceleration/);
-    expect(healthCheck().problems.some((p) => p.startsWith('litellm.encoders'))).toBe(true);
+  it("litellm's encoder, built by js-tiktoken before the acceleration, stays js-tiktoken's (the encode row leaves it)", () => {
+    const row = getPatchStatus().rows.find((r) => r.id === 'js-tiktoken.index.Tiktoken.prototype.encode');
+    expect(row?.state).toBe('applied');
+    const { encoderCl100K } = require('litellm/dist/src/utils/encoders');
+    expect(encoderCl100K.rankMap.size).toBeGreaterThan(100_000);
+    expect(encoderCl100K.encode('hello world')).toEqual([15339, 1917]);
+    expect(() => encoderCl100K.encode('<|endoftext|>')).toThrow('The text contains a special token that is not allowed');
   });
 
   it('removeAcceleration() restores the identical original', async () => {

@@ -12,11 +12,14 @@ const require = createRequire(import.meta.url);
 const toUsageModule = require('litellm/dist/src/utils/toUsage');
 const litellm = require('litellm');
 const original = { ...toUsageModule } as Record<'countTokens' | 'toUsage' | 'toEmbeddingUsage', (...a: unknown[]) => unknown>;
+// litellm's own encoder, built by plain js-tiktoken at import (litellm loaded before the acceleration).
+const litellmEncoder = () => require('litellm/dist/src/utils/encoders').encoderCl100K as { encode(t: string, a?: unknown, d?: unknown): number[] };
 
-// Where js-tiktoken (litellm's engine) itself departs from the Rust tiktoken: special-token strings
-// (it throws), U+FEFF (its \s matches it) and U+0085 (its \s misses it). Compared separately below.
-const JS_TIKTOKEN_DIFFERS = /<\|[a-z_]+\|>|\uFEFF|\u0085/;
-const CORPUS = generateCorpus(424242, 400).filter((t) => !JS_TIKTOKEN_DIFFERS.test(t));
+// Special-token strings (litellm throws through js-tiktoken) are compared separately below; the rest,
+// U+FEFF and U+0085 included (where js-tiktoken's \s departs from the Rust tiktoken), counts as litellm's.
+const SPECIAL = /<\|[a-z_]+\|>/;
+const ALL = generateCorpus(424242, 600);
+const CORPUS = ALL.filter((t) => !SPECIAL.test(t));
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -54,18 +57,32 @@ describe('litellm utils/toUsage.js patched', () => {
     expect(original.toUsage('prompt', '')).toBe(undefined);
   });
 
-  it('counts special-token text as ordinary text (the original throws), like tiktoken encode(text, [], [])', () => {
+  it("counts special-token text as ordinary text (the original throws), like js-tiktoken's encode(text, [], [])", () => {
     accelerate('on');
     const text = 'please ignore <|endoftext|> and <|im_start|> here';
-    expect(() => original.countTokens(text)).toThrow();
+    expect(() => original.countTokens(text)).toThrow('The text contains a special token that is not allowed: <|endoftext|>');
+    const encoder = litellmEncoder();
+    const want = encoder.encode(text, [], []).length;
+    expect(toUsageModule.countTokens(text)).toBe(want);
+    expect(toUsageModule.toUsage(text, 'ok')).toEqual({ prompt_tokens: want, completion_tokens: 1, total_tokens: want + 1 });
+    const specials = ALL.filter((t) => SPECIAL.test(t));
+    expect(specials.length).toBeGreaterThan(20);
+    for (const t of specials) {
+      expect(toUsageModule.countTokens(t), JSON.stringify(t)).toBe(encoder.encode(t, [], []).length);
+    }
+  });
+
+  it("counts U+FEFF and U+0085 as litellm does (js-tiktoken's \\s), not as the Rust tiktoken", () => {
+    accelerate('on');
     const ref = get_encoding('cl100k_base');
     try {
-      const want = ref.encode(text, [], []).length;
-      expect(toUsageModule.countTokens(text)).toBe(want);
-      expect(toUsageModule.toUsage(text, 'ok')).toEqual({ prompt_tokens: want, completion_tokens: 1, total_tokens: want + 1 });
-      // U+FEFF: the Rust tiktoken is the reference, js-tiktoken disagrees.
-      const feff = 'a\uFEFF b \uFEFF\uFEFFc';
-      expect(toUsageModule.countTokens(feff)).toBe(ref.encode(feff, [], []).length);
+      const texts = ['a \uFEFFb', 'x \u0085y', 'a  \uFEFF  b', 'line\u0085\nnext'];
+      for (const t of texts) {
+        expect(toUsageModule.countTokens(t)).toBe(original.countTokens(t));
+        expect(toUsageModule.toEmbeddingUsage(t)).toEqual(original.toEmbeddingUsage(t));
+      }
+      // Where the two tokenizers part, litellm's own count is the answer.
+      expect(texts.some((t) => ref.encode(t, [], []).length !== original.countTokens(t))).toBe(true);
     } finally {
       ref.free();
     }

@@ -1,7 +1,8 @@
 // The synchronous counting API: exact tiktoken counts, special-token strings counted as ordinary text
 // (tiktoken's `encode(text, [], [])`), memoised.
-import { encodingForModel, ENCODINGS, getEncoder, isEncodingName, type EncodingName } from './encodings';
+import { encodingForModel, ENCODINGS, getEncoder, isEncodingName, type EncodingName, type Flavor } from './encodings';
 import { CODES, invalidArgument } from '../../errors';
+import type { BpeEncoder } from './bpe';
 import { TokenMemo, type TokenCacheOptions, type TokenCacheStats } from './memo';
 
 export interface CountOptions {
@@ -55,6 +56,21 @@ export function countTokens(text: string, options?: CountOptions): number {
   if (text.length === 0) return 0;
   return memo.get(encoding, text, getEncoder(encoding));
 }
+
+/**
+ * `countTokens` with another pre-tokenizer flavor (js-tiktoken's own regexes: litellm's counts), through
+ * the same memo under its own key. `encoding` must be valid (no option checks here).
+ */
+export function countTokensFlavored(text: string, encoding: EncodingName, flavor: Flavor): number {
+  assertText(text, 'countTokens');
+  if (text.length === 0) return 0;
+  if (flavor === 'tiktoken') return memo.get(encoding, text, getEncoder(encoding));
+  return memo.get(JS_FLAVOR_KEYS[encoding], text, (jsFlavored[encoding] ??= getEncoder(encoding, flavor)));
+}
+
+/** The memo's keys and the encoders of the js-tiktoken flavor, looked up once (not a key built per call). */
+const JS_FLAVOR_KEYS = Object.fromEntries(ENCODINGS.map((e) => [e, `${e}/js-tiktoken`])) as Record<EncodingName, string>;
+const jsFlavored: Partial<Record<EncodingName, BpeEncoder>> = {};
 
 /** Token ids of `text`, equal to tiktoken's `encode(text, [], [])` (special-token strings as text). */
 export function encodeTokens(text: string, options?: CountOptions): number[] {

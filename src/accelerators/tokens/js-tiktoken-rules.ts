@@ -37,11 +37,22 @@ export class JsTiktokenRules {
     JsTiktokenRules | undefined {
     const extra = extendedSpecialTokens ?? {};
     if (typeof extra !== 'object' || Array.isArray(extra)) return undefined;
-    const tokens = { ...SPECIAL_TOKENS[encoding], ...(extra as Record<string, unknown>) } as Record<string, number>;
+    return JsTiktokenRules.withSpecialTokens(encoding, { ...SPECIAL_TOKENS[encoding], ...(extra as object) }, options);
+  }
+
+  /**
+   * The rules for an encoder of `encoding`'s vocabulary whose special tokens are exactly `tokens`, in
+   * their order (js-tiktoken's `new Tiktoken(ranks, extra)` holds `{ ...ranks.special_tokens, ...extra }`),
+   * or undefined when they cannot be mirrored.
+   */
+  static withSpecialTokens(encoding: EncodingName, tokens: object, options: RulesOptions = {}):
+    JsTiktokenRules | undefined {
+    const copy: Record<string, number> = {};
     for (const [name, id] of Object.entries(tokens)) {
       if (name === '' || !Number.isSafeInteger(id) || id < 0) return undefined;
+      copy[name] = id as number;
     }
-    return new JsTiktokenRules(encoding, new SpecialTokens(tokens), options.flavor ?? 'tiktoken');
+    return new JsTiktokenRules(encoding, new SpecialTokens(copy), options.flavor ?? 'tiktoken');
   }
 
   /** Tokens of `text` as js-tiktoken's encode returns them, or UNSUPPORTED. Throws where it throws. */

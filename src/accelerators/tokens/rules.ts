@@ -13,7 +13,24 @@ export interface RulesOptions {
   flavor?: Flavor;
 }
 
+// The Errors the rules throw because the library throws them (its answer to those arguments, not a
+// failure of ours): a caller that falls back to the library on its own failures must re-throw these.
+// Remembered by identity, so the error object carries nothing the library's does not.
+const libraryErrors = new WeakSet<Error>();
+
+/** An Error as the library throws it (class Error, the library's message). */
+export function libraryError(message: string): Error {
+  const err = new Error(message);
+  libraryErrors.add(err);
+  return err;
+}
+
+/** True for an error the rules threw as the library would (see libraryError). */
+export function isLibraryError(err: unknown): boolean {
+  return err instanceof Error && libraryErrors.has(err);
+}
+
 /** The error both libraries throw for a disallowed special token in the text. */
 export function disallowedError(match: string): Error {
-  return new Error(`The text contains a special token that is not allowed: ${match}`);
+  return libraryError(`The text contains a special token that is not allowed: ${match}`);
 }

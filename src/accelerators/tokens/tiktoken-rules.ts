@@ -13,7 +13,7 @@
 import type { BpeEncoder } from './bpe';
 import { wellFormed } from './count';
 import { getEncoder, type EncodingName } from './encodings';
-import { disallowedError, UNSUPPORTED, type RulesOptions, type Unsupported } from './rules';
+import { disallowedError, libraryError, UNSUPPORTED, type RulesOptions, type Unsupported } from './rules';
 import { alternation, hasPrefixPair, SPECIAL_TOKENS, SpecialTokens } from './special';
 
 const DISALLOWED_CACHE_LIMIT = 64;
@@ -37,7 +37,7 @@ export class TiktokenRules {
     if (extendSpecialTokens !== undefined && extendSpecialTokens !== null) {
       if (Object.getPrototypeOf(extendSpecialTokens) !== Object.prototype) return undefined;
       for (const [name, id] of Object.entries(extendSpecialTokens as Record<string, unknown>)) {
-        if (name === '' || !Number.isSafeInteger(id) || (id as number) < 0 || !isWellFormed(name)) return undefined;
+        if (name === '' || !isRank(id) || !isWellFormed(name)) return undefined;
         tokens[name] = id as number;
       }
     }
@@ -58,7 +58,7 @@ export class TiktokenRules {
     const specials = this.#specials;
     let allowed: ReadonlySet<string>;
     if (typeof allowedSpecial === 'string') {
-      if (allowedSpecial !== 'all') throw new Error('Invalid value for allowed_special');
+      if (allowedSpecial !== 'all') throw libraryError('Invalid value for allowed_special');
       allowed = new Set(specials.names);
     } else {
       const set = stringSet(allowedSpecial);
@@ -70,7 +70,7 @@ export class TiktokenRules {
     if (given === UNSUPPORTED) return UNSUPPORTED;
     if (given !== undefined) disallowed = [...given];
     else if (typeof disallowedSpecial === 'string' && disallowedSpecial !== 'all') {
-      throw new Error('Invalid value for disallowed_special');
+      throw libraryError('Invalid value for disallowed_special');
     } else disallowed = specials.names.filter((name) => !allowed.has(name));
     const seen = wellFormed(text);
     if (disallowed.length > 0 && (given !== undefined || specials.mayOccurIn(seen))) {
@@ -115,6 +115,11 @@ function stringSet(value: unknown): Set<string> | undefined | Unsupported {
 /** JSON.stringify would call it, so serde would see something we cannot predict. */
 function hasToJSON(value: unknown): boolean {
   return typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function';
+}
+
+/** Ranks are u32 in the WASM: an id beyond makes it drop the whole extension (serde fails), so we cannot mirror it. */
+function isRank(id: unknown): boolean {
+  return Number.isSafeInteger(id) && (id as number) >= 0 && (id as number) <= 0xffffffff;
 }
 
 function isWellFormed(text: string): boolean {

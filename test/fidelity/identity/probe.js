@@ -19,7 +19,8 @@ async function main() {
   // As an app would: the package first, then whatever else it reaches.
   const roots = [['litellm', require('litellm')]];
   for (const f of files) roots.push([`litellm/${f}`, require(path.join(litellmDir, f))]);
-  const sdks = ['openai', 'openai/core', 'openai/streaming', '@anthropic-ai/sdk', '@anthropic-ai/sdk/core', '@anthropic-ai/sdk/streaming'];
+  const sdks = ['openai', 'openai/core', 'openai/streaming', '@anthropic-ai/sdk', '@anthropic-ai/sdk/core', '@anthropic-ai/sdk/streaming',
+    'js-tiktoken', 'js-tiktoken/lite', 'tiktoken'];
   for (const id of sdks) roots.push([id, require(id)]);
 
   if (args.has('--apply-late')) require('fast-litellm').applyAcceleration();
@@ -27,9 +28,9 @@ async function main() {
 
   const inProcess = [];
   const neverRan = [];
-  const ours = /[\\/]node_modules[\\/](litellm|openai|@anthropic-ai[\\/]sdk)[\\/]/;
+  const ours = /[\\/]node_modules[\\/](litellm|openai|@anthropic-ai[\\/]sdk|js-tiktoken|tiktoken)[\\/]/;
   for (const [filename, mod] of Object.entries(require.cache)) {
-    if (!ours.test(filename) || !filename.endsWith('.js')) continue;
+    if (!ours.test(filename) || !/\.c?js$/.test(filename)) continue;
     const name = filename.slice(filename.lastIndexOf(`node_modules${path.sep}`) + 13).split(path.sep).join('/');
     const snap = snapshots.get(filename);
     if (snap === undefined) {

@@ -51,14 +51,26 @@ function descriptorOf(d) {
  * Own descriptors of `root` and, for each own data value that is an object or function (not an
  * intrinsic), its own descriptors and its `prototype`'s; plus every [[Prototype]] on the way.
  * Map of JSON path (array of keys) -> descriptor, values by reference.
+ * `firstSeen` (capture.js): an object already read for an earlier file is described as it was then, so
+ * a file that re-exports another's class (tiktoken.cjs, tiktoken_bg.cjs's Tiktoken) is recorded as that
+ * file's own code left it, not as a hook changed it while the re-exporting file ran.
  */
-function shallow(root) {
+function shallow(root, firstSeen) {
   const out = new Map();
-  const own = (obj, path) => {
-    out.set(JSON.stringify([...path, '[[Prototype]]']), { value: Object.getPrototypeOf(obj) });
+  const read = (obj) => {
+    const entries = [['[[Prototype]]', { value: Object.getPrototypeOf(obj) }]];
     for (const k of Reflect.ownKeys(obj)) {
-      out.set(JSON.stringify([...path, keyName(k)]), descriptorOf(Object.getOwnPropertyDescriptor(obj, k)));
+      entries.push([keyName(k), descriptorOf(Object.getOwnPropertyDescriptor(obj, k))]);
     }
+    return entries;
+  };
+  const own = (obj, path) => {
+    let entries = firstSeen?.get(obj);
+    if (entries === undefined) {
+      entries = read(obj);
+      firstSeen?.set(obj, entries);
+    }
+    for (const [k, d] of entries) out.set(JSON.stringify([...path, k]), d);
   };
   const withPrototype = (obj, path) => {
     own(obj, path);

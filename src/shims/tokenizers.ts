@@ -1,0 +1,68 @@
+import { jsEncode, jsEncodingForModel, jsGetEncoding, jsTiktokenClass } from './js-tiktoken';
+import { wasmEncode, wasmEncodingForModel, wasmFree, wasmGetEncoding } from './tiktoken-wasm';
+import { setStatus, state } from './loader/state';
+import type { FunctionRow, PatchRow, PatchTable } from './types';
+
+// The patch tables for the tokenizer libraries apps count with themselves: js-tiktoken (litellm's,
+// LangChain's) and tiktoken (WASM). Feature token_counting. Encoders made under the shim are instances
+// of the library's own class. The prototype rows replace one method in place (the class and its
+// prototype stay the same objects); the factory and class rows replace their export while the feature
+// is on. CommonJS builds only: js-tiktoken's ESM build (`dist/*.js`) and an ESM import of tiktoken are
+// not reached.
+
+// js-tiktoken 1.0.7 to 1.0.21 have the same Tiktoken class and the same vocabularies and patterns
+// (o200k_base from 1.0.12; getEncoding leaves it to a version that does not know it).
+const JS = { package: 'js-tiktoken', versions: '>=1.0.7 <1.1.0', feature: 'token_counting' } as const;
+const WASM = { package: 'tiktoken', versions: '>=1.0.22 <1.1.0', feature: 'token_counting' } as const;
+
+// Prototype methods answer for the app's encoder: their errors (a disallowed special token) are the
+// library's answer, re-thrown as is; only a failure of the shim's own (marked) falls back.
+const inPlace: FunctionRow['guard'] = { sideEffects: true };
+
+/** getPatchStatus() says, on an applied row, what it left to the library and how often. */
+function note(id: string): (what: string) => void {
+  let n = 0;
+  return (what) => {
+    n++;
+    const row = [...jsRows, ...wasmRows].find((r) => r.id === id);
+    if (row !== undefined && state.status.get(id)?.state === 'applied') {
+      setStatus(row, { reason: `left to ${row.package} itself ${n === 1 ? 'once' : `${n} times`}, last: ${what}` });
+    }
+  };
+}
+
+const jsRows: PatchRow[] = [
+  // Before the class rows: getEncoding makes its encoders with the class as the library left it.
+  { ...JS, id: 'js-tiktoken.getEncoding', file: 'dist/index.cjs', export: 'getEncoding',
+    replace: (o, h) => jsGetEncoding(o, h, note('js-tiktoken.getEncoding')) },
+  { ...JS, id: 'js-tiktoken.encodingForModel', file: 'dist/index.cjs', export: 'encodingForModel',
+    replace: (o, h) => jsEncodingForModel(o, h, note('js-tiktoken.encodingForModel')) },
+  ...(['index', 'lite'] as const).flatMap((entry): PatchRow[] => [
+    {
+      ...JS, id: `js-tiktoken.${entry}.Tiktoken.prototype.encode`, file: `dist/${entry}.cjs`, export: 'Tiktoken.prototype.encode',
+      replace: jsEncode, guard: inPlace,
+    },
+    // `new Tiktoken(ranks)`: a standard rank set (the ranks files, LangChain's download) makes our encoder.
+    { ...JS, id: `js-tiktoken.${entry}.Tiktoken`, file: `dist/${entry}.cjs`, export: 'Tiktoken',
+      value: jsTiktokenClass('token_counting', note(`js-tiktoken.${entry}.Tiktoken`)) },
+  ]),
+];
+
+// tiktoken.cjs copies its exports from tiktoken_bg.cjs, whose Tiktoken class both share.
+const wasmRows: PatchRow[] = [
+  { ...WASM, id: 'tiktoken.get_encoding', file: 'tiktoken.cjs', export: 'get_encoding',
+    replace: (o, h) => wasmGetEncoding(o, h, note('tiktoken.get_encoding')) },
+  { ...WASM, id: 'tiktoken.encoding_for_model', file: 'tiktoken.cjs', export: 'encoding_for_model',
+    replace: (o, h) => wasmEncodingForModel(o, h, note('tiktoken.encoding_for_model')) },
+  ...(['encode', 'encode_ordinary'] as const).map((method): PatchRow => ({
+    ...WASM, id: `tiktoken.Tiktoken.prototype.${method}`, file: 'tiktoken_bg.cjs', export: `Tiktoken.prototype.${method}`,
+    replace: wasmEncode(method), guard: inPlace,
+  })),
+  {
+    ...WASM, id: 'tiktoken.Tiktoken.prototype.free', file: 'tiktoken_bg.cjs', export: 'Tiktoken.prototype.free',
+    replace: wasmFree, guard: inPlace,
+  },
+];
+
+export const jsTiktokenTable: PatchTable = { package: 'js-tiktoken', rows: jsRows };
+export const tiktokenTable: PatchTable = { package: 'tiktoken', rows: wasmRows };
