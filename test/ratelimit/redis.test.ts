@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, RateLimitError, RedisStore } from '../../src/accelerators/ratelimit';
-import { runTogether } from './procs';
+import { join } from 'node:path';
+import { runTogether } from '../procs';
 import { startRedis, type RedisServer } from './redis-server';
 
 // Real redis-server, started here on a free loopback port; never skipped (CI installs redis-server).
@@ -117,7 +118,7 @@ describe('RedisStore', () => {
     for (const [algorithm, layout] of [['sliding-window', 'fast-litellm'], ['token-bucket', 'fast-litellm'],
       ['sliding-window', 'litellm-proxy']]) {
       const key = uniq('procs');
-      const out = await runTogether<{ allowed: number; errors: number }>(4, 'redis-worker.ts',
+      const out = await runTogether<{ allowed: number; errors: number }>(4, join(__dirname, 'fixtures', 'redis-worker.ts'),
         [redis.url, key, '150', '250', algorithm, layout]);
       expect(out.reduce((a, o) => a + o.allowed, 0)).toBe(250); // 600 checks vs limit 250
       expect(out.every((o) => o.errors === 0)).toBe(true);

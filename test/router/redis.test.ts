@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisState, RouterCore, parseRouterConfig, type Deployment } from '../../src/accelerators/router';
 import { startRedis, type RedisServer } from '../ratelimit/redis-server';
-import { runTogether } from './procs';
+import { join } from 'node:path';
+import { runTogether } from '../procs';
 
 const Redis = require('ioredis');
 let redis: RedisServer;
@@ -39,7 +40,7 @@ describe('usage-based-routing-v2 across processes', () => {
   it('4 processes on one Redis admit exactly each deployment\'s rpm in the minute', async () => {
     await roomInMinute(15_000);
     const rpms = [20, 30, 50];
-    const answers = await runTogether<{ served: Record<string, number>; denied: number; errors: number }>(4, 'usage-child.ts',
+    const answers = await runTogether<{ served: Record<string, number>; denied: number; errors: number }>(4, join(__dirname, 'fixtures', 'usage-child.ts'),
       [redis.url, prefix(), rpms.join(',')]);
     const total: Record<string, number> = {};
     for (const a of answers) {

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-// Several node children started together, released by one "go" on stdin, each answering one JSON line.
+// Several node children started together (tsx), released by one "go" on stdin, each answering one JSON
+// line, then waited for; killed if still there at the end.
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..');
 
 function lineReader(p: ChildProcess): () => Promise<string> {
   let buf = '';
@@ -29,7 +30,7 @@ function lineReader(p: ChildProcess): () => Promise<string> {
 /** Starts `count` children of `script` (tsx), waits for each to print "ready", says go, returns their JSON lines. */
 export async function runTogether<T>(count: number, script: string, args: string[]): Promise<T[]> {
   const procs = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', script), ...args], {
+    spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       stdio: ['pipe', 'pipe', 'inherit'],
       cwd: ROOT,
     }));
