@@ -1,5 +1,6 @@
 import { jsEncode, jsEncodingForModel, jsGetEncoding, jsTiktokenClass } from './js-tiktoken';
 import { wasmEncode, wasmEncodingForModel, wasmFree, wasmGetEncoding } from './tiktoken-wasm';
+import { isDeepStrictEqual } from 'node:util';
 import { setStatus, state } from './loader/state';
 import type { FunctionRow, PatchRow, PatchTable } from './types';
 
@@ -19,6 +20,19 @@ const WASM = { package: 'tiktoken', versions: '>=1.0.22 <1.1.0', feature: 'token
 // library's answer, re-thrown as is; only a failure of the shim's own (marked) falls back.
 const inPlace: FunctionRow['guard'] = { sideEffects: true };
 
+// Shadow mode on a factory: the two encoders are alike when they are of one class with one pattern and
+// the same special tokens; a deep comparison would build the lazy internals (a js-tiktoken rank map, a
+// WASM encoder) only to compare them.
+type Enc = { patStr?: unknown; specialTokens?: unknown } | null;
+const sameJs = (a: unknown, b: unknown): boolean => {
+  const [x, y] = [a as Enc, b as Enc];
+  return x !== null && y !== null && typeof x === 'object' && typeof y === 'object'
+    && Object.getPrototypeOf(x) === Object.getPrototypeOf(y) && x.patStr === y.patStr
+    && isDeepStrictEqual(x.specialTokens, y.specialTokens);
+};
+const sameWasm = (a: unknown, b: unknown): boolean =>
+  a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Object.getPrototypeOf(a) === Object.getPrototypeOf(b);
+
 /** getPatchStatus() says, on an applied row, what it left to the library and how often. */
 function note(id: string): (what: string) => void {
   let n = 0;
@@ -34,9 +48,9 @@ function note(id: string): (what: string) => void {
 const jsRows: PatchRow[] = [
   // Before the class rows: getEncoding makes its encoders with the class as the library left it.
   { ...JS, id: 'js-tiktoken.getEncoding', file: 'dist/index.cjs', export: 'getEncoding',
-    replace: (o, h) => jsGetEncoding(o, h, note('js-tiktoken.getEncoding')) },
+    replace: (o, h) => jsGetEncoding(o, h, note('js-tiktoken.getEncoding')), guard: { equals: sameJs } },
   { ...JS, id: 'js-tiktoken.encodingForModel', file: 'dist/index.cjs', export: 'encodingForModel',
-    replace: (o, h) => jsEncodingForModel(o, h, note('js-tiktoken.encodingForModel')) },
+    replace: (o, h) => jsEncodingForModel(o, h, note('js-tiktoken.encodingForModel')), guard: { equals: sameJs } },
   ...(['index', 'lite'] as const).flatMap((entry): PatchRow[] => [
     {
       ...JS, id: `js-tiktoken.${entry}.Tiktoken.prototype.encode`, file: `dist/${entry}.cjs`, export: 'Tiktoken.prototype.encode',
@@ -51,9 +65,9 @@ const jsRows: PatchRow[] = [
 // tiktoken.cjs copies its exports from tiktoken_bg.cjs, whose Tiktoken class both share.
 const wasmRows: PatchRow[] = [
   { ...WASM, id: 'tiktoken.get_encoding', file: 'tiktoken.cjs', export: 'get_encoding',
-    replace: (o, h) => wasmGetEncoding(o, h, note('tiktoken.get_encoding')) },
+    replace: (o, h) => wasmGetEncoding(o, h, note('tiktoken.get_encoding')), guard: { equals: sameWasm } },
   { ...WASM, id: 'tiktoken.encoding_for_model', file: 'tiktoken.cjs', export: 'encoding_for_model',
-    replace: (o, h) => wasmEncodingForModel(o, h, note('tiktoken.encoding_for_model')) },
+    replace: (o, h) => wasmEncodingForModel(o, h, note('tiktoken.encoding_for_model')), guard: { equals: sameWasm } },
   ...(['encode', 'encode_ordinary'] as const).map((method): PatchRow => ({
     ...WASM, id: `tiktoken.Tiktoken.prototype.${method}`, file: 'tiktoken_bg.cjs', export: `Tiktoken.prototype.${method}`,
     replace: wasmEncode(method), guard: inPlace,

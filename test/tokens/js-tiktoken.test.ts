@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get_encoding } from 'tiktoken';
-import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
+import { applyAcceleration, getPatchStatus, getPerformanceStats, removeAcceleration } from '../../src/index';
 import { ENCODINGS } from '../../src/accelerators/tokens/encodings';
 import { isGuarded } from '../../src/shims/guard';
 import { mapsBuilt } from '../../src/shims/js-tiktoken';
@@ -159,6 +159,20 @@ describe('js-tiktoken under the shim: the rest of its API', () => {
       expect(outcome(() => app[bad[0]](bad[1]))).toBe(outcome(() => plain[bad[0]](bad[1])));
     }
     expect(getPatchStatus().rows.find((r) => r.id === 'js-tiktoken.getEncoding')?.reason).toMatch(/^left to js-tiktoken itself \d+ times, last: getEncoding\(/);
+  });
+
+  it('shadow mode: the library answers, the factory comparisons match without building our maps', () => {
+    applyAcceleration({ features: { token_counting: 'shadow' } });
+    try {
+      const enc = app.getEncoding('r50k_base');
+      expect(mapsBuilt(enc)).toBeUndefined();
+      expect(enc.encode('hello <|endoftext|>', 'all')).toEqual(plainOf('r50k_base').encode('hello <|endoftext|>', 'all'));
+      const stats = getPerformanceStats('js-tiktoken.getEncoding')['js-tiktoken.getEncoding'];
+      expect(stats.shadowCompared).toBeGreaterThan(0);
+      expect(stats.shadowMismatches).toBe(0);
+    } finally {
+      applyAcceleration({ features: { token_counting: 'on' } });
+    }
   });
 
   it('decode and the maps: built by js-tiktoken itself on first read, equal to plain', () => {

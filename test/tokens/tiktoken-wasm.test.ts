@@ -4,7 +4,7 @@
 // library's own instances, their WASM side built only when an original method needs it.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyAcceleration, getPatchStatus, removeAcceleration } from '../../src/index';
+import { applyAcceleration, getPatchStatus, getPerformanceStats, removeAcceleration } from '../../src/index';
 import { encodeTokens } from '../../src/accelerators/tokens/count';
 import { ENCODINGS } from '../../src/accelerators/tokens/encodings';
 import { wasmBuilt } from '../../src/shims/tiktoken-wasm';
@@ -164,6 +164,21 @@ describe('tiktoken under the shim: the rest', () => {
       expect(want).toBe('Error: null pointer passed to rust');
       expect(outcome(() => call(enc))).toBe(want);
       expect(outcome(() => call(never))).toBe(want);
+    }
+  });
+
+  it('shadow mode: the library answers, the factory comparisons match without building anything twice', () => {
+    applyAcceleration({ features: { token_counting: 'shadow' } });
+    try {
+      const enc = app.encoding_for_model('gpt-4o');
+      expect(wasmBuilt(enc)).toBeUndefined();
+      expect(enc.encode('hello <|endoftext|>', 'all')).toEqual(plainOf('o200k_base').encode('hello <|endoftext|>', 'all'));
+      enc.free();
+      const stats = getPerformanceStats('tiktoken.encoding_for_model')['tiktoken.encoding_for_model'];
+      expect(stats.shadowCompared).toBeGreaterThan(0);
+      expect(stats.shadowMismatches).toBe(0);
+    } finally {
+      applyAcceleration({ features: { token_counting: 'on' } });
     }
   });
 
