@@ -5,14 +5,17 @@
 // 15 ms at 500, 51 ms at 1000.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { RedisState, RouterCore, parseRouterConfig, type StrategyName } from '../../src/accelerators/router';
 import { unwrap } from '../../src/shims/guard';
 import { Router, startMockServer, type MockServer } from '../../src/index';
 import { REDIS_BIN, startRedis } from '../../test/ratelimit/redis-server';
-import { runTogether } from '../../test/router/procs';
+import { runTogether } from '../../test/procs';
 import { RowSkipped } from '../lib/skip';
 import { summarize } from '../lib/stats';
 import type { BenchRow, CustomResult, FnRow, RowContext, SampleSummary } from '../lib/types';
+
+const USAGE_CHILD = join(__dirname, '..', '..', 'test', 'router', 'fixtures', 'usage-child.ts');
 import * as L from './_router-litellm';
 
 const require = createRequire(__filename);
@@ -338,7 +341,7 @@ const exactRow: BenchRow = {
       if (left < 12_000) await new Promise((r) => setTimeout(r, left + 50));
       ctx.tick('4 processes');
       const args = [server.url, 'bench:', '20,30,50'];
-      const answers = await runTogether<{ served: Record<string, number> }>(4, 'usage-child.ts', args);
+      const answers = await runTogether<{ served: Record<string, number> }>(4, USAGE_CHILD, args);
       const total: Record<string, number> = {};
       for (const a of answers) for (const [m, k] of Object.entries(a.served)) total[m] = (total[m] ?? 0) + k;
       const admitted = (total.m0 ?? 0) + (total.m1 ?? 0) + (total.m2 ?? 0);

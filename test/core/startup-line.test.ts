@@ -13,7 +13,8 @@ describe('the start-up lines', () => {
     const { out, stderr } = await runNode([...flags, app], { FAST_LITELLM_LOG_LEVEL: 'info' });
     expect(out).toEqual({ completion: 'function' });
     const said = lines(stderr);
-    expect(said[0]).toMatch(/^fast-litellm: active; features on: token_counting, connection_pooling, streaming, handler_lookup, lazy_loading; off: rate_limiting, router, telemetry$/);
+    // Under --import on Node 20 the line adds that openai's ESM build is not hooked there.
+    expect(said[0]).toMatch(/^fast-litellm: active; features on: token_counting, connection_pooling, streaming, handler_lookup, lazy_loading; off: rate_limiting, router, telemetry(; ESM imports of openai not hooked on this Node \(FAST_LITELLM_ESM_HOOK=on to hook them\))?$/);
     expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: litellm 0\.12\.0: 14 of 20 patches active; off: rate_limiting, router, telemetry$/));
     // litellm's encoders.js requires js-tiktoken: its getEncoding, encodingForModel and main-entry rows.
     expect(said).toContainEqual(expect.stringMatching(/^fast-litellm: js-tiktoken 1\.0\.21: 4 of 6 patches active$/));
