@@ -1,4 +1,4 @@
-import { captureContent, type CallDescription, type RequestParams, type Served } from '../telemetry';
+import { captureContent, spansOn, type CallDescription, type RequestParams, type Served } from '../telemetry';
 
 // Call descriptions from litellm 0.12's and the openai SDK's call shapes: which provider and server a
 // call goes to, the request settings the conventions name, and (only when content capture is on) the
@@ -36,6 +36,22 @@ export function litellmProvider(kind: 'completion' | 'embedding', model: string)
   return { provider: 'litellm' };
 }
 
+/** litellmProvider() once per model (bounded: models come from callers). */
+const providers = { completion: new Map<string, { provider: string; base?: string }>(),
+  embedding: new Map<string, { provider: string; base?: string }>() };
+const PROVIDERS_MAX = 1024;
+
+function providerOf(kind: 'completion' | 'embedding', model: string): { provider: string; base?: string } {
+  const known = providers[kind];
+  let p = known.get(model);
+  if (p === undefined) {
+    p = litellmProvider(kind, model);
+    if (known.size >= PROVIDERS_MAX) known.clear();
+    known.set(model, p);
+  }
+  return p;
+}
+
 function requestParams(p: Params): RequestParams {
   const stop = p.stop;
   const out: RequestParams = {
@@ -49,30 +65,46 @@ function requestParams(p: Params): RequestParams {
   return out;
 }
 
+// The request settings are span attributes only: without a span to carry them they are not read.
+
 /** A litellm completion() / embedding() call. */
 export function describeLitellm(kind: 'completion' | 'embedding', p: Params): CallDescription {
   const model = typeof p.model === 'string' ? p.model : String(p.model);
-  const { provider, base } = litellmProvider(kind, model);
+  const { provider, base } = providerOf(kind, model);
   let baseUrl = typeof p.baseUrl === 'string' ? p.baseUrl : base;
   // litellm's OpenAI embedding handler builds its client without a base URL: the SDK reads the environment.
   if (kind === 'embedding' && provider === 'openai') baseUrl = process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1';
   return {
     operation: kind === 'completion' ? 'chat' : 'embeddings', provider, requestModel: model,
-    stream: kind === 'completion' && Boolean(p.stream), baseUrl, params: requestParams(p), apiKey: p.apiKey,
-    ...(captureContent() ? { input: kind === 'completion' ? p.messages : p.input } : {}),
+    stream: kind === 'completion' && Boolean(p.stream), baseUrl, params: spansOn() ? requestParams(p) : undefined,
+    apiKey: p.apiKey, input: captureContent() ? (kind === 'completion' ? p.messages : p.input) : undefined,
   };
+}
+
+const AZURE = /\.openai\.azure\.com(?::\d+)?(?:\/|$)/;
+/** gen_ai.provider.name per client base URL, tested once per URL. */
+const sdkProviders = new Map<string, string>();
+
+function sdkProvider(baseUrl: string | undefined): string {
+  if (baseUrl === undefined) return 'openai';
+  let p = sdkProviders.get(baseUrl);
+  if (p === undefined) {
+    p = AZURE.test(baseUrl) ? 'azure.ai.openai' : 'openai';
+    if (sdkProviders.size >= PROVIDERS_MAX) sdkProviders.clear();
+    sdkProviders.set(baseUrl, p);
+  }
+  return p;
 }
 
 /** An openai SDK request (`this` is the resource: its `_client` holds the base URL and key). */
 export function describeOpenai(op: 'chat' | 'embeddings', resource: unknown, body: Params): CallDescription {
   const client = (resource as { _client?: { baseURL?: unknown; apiKey?: unknown } } | null)?._client;
   const baseUrl = typeof client?.baseURL === 'string' ? client.baseURL : undefined;
-  let provider = 'openai';
-  if (baseUrl !== undefined && /\.openai\.azure\.com(?::\d+)?(?:\/|$)/.test(baseUrl)) provider = 'azure.ai.openai';
   return {
-    operation: op, provider, requestModel: typeof body.model === 'string' ? body.model : String(body.model),
-    stream: op === 'chat' && body.stream === true, baseUrl, params: requestParams(body), apiKey: client?.apiKey,
-    ...(captureContent() ? { input: op === 'chat' ? body.messages : body.input } : {}),
+    operation: op, provider: sdkProvider(baseUrl), requestModel: typeof body.model === 'string' ? body.model
+      : String(body.model), stream: op === 'chat' && body.stream === true, baseUrl,
+    params: spansOn() ? requestParams(body) : undefined, apiKey: client?.apiKey,
+    input: captureContent() ? (op === 'chat' ? body.messages : body.input) : undefined,
   };
 }
 

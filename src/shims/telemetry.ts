@@ -20,6 +20,8 @@ import { apiProviderOf, scrapeSources } from './telemetry-sources';
 type Kind = 'completion' | 'embedding';
 
 let synced: Config['telemetry'] | undefined;
+/** The content-capture setting, read once per config (sync()). */
+let capturing = false;
 let server: { key: string; started: Promise<MetricsServer | undefined> } | undefined;
 
 /** Applies the telemetry settings of the current config (once per config object). */
@@ -28,6 +30,7 @@ function sync(): void {
   const t = cfg.telemetry;
   if (t === synced) return;
   synced = t;
+  capturing = t.captureContent;
   if (t.priceFile === undefined) clearPriceFile();
   else {
     try {
@@ -160,16 +163,20 @@ export function observedLitellm(kind: Kind) {
       }
       if (call === undefined) return original.apply(this, arguments as never);
       const c = call;
-      const args = arguments;
-      const layer = routed ? 'api' : 'call';
       let result: unknown;
       try {
-        result = c.run(() => original.apply(this, args as never));
+        if (c.traced) {
+          const args = arguments;
+          result = c.run(() => original.apply(this, args as never));
+        } else {
+          result = original.apply(this, arguments as never);
+        }
       } catch (err) {
         c.fail(err);
         throw err;
       }
-      const capture = !routed && describeCapture();
+      const layer = routed ? 'api' : 'call';
+      const capture = !routed && capturing;
       if (!isThenable(result)) return settle(c, kind, result, capture, layer);
       return result.then((v) => settle(c, kind, v, capture, layer), (err: unknown) => {
         c.fail(err);
@@ -178,9 +185,6 @@ export function observedLitellm(kind: Kind) {
     };
   };
 }
-
-const describeCapture = (): boolean => getConfig().telemetry.captureContent;
-
 
 /** The router's mark on the params of a call it makes (shims/router.ts). */
 const ROUTED = Symbol.for('fast-litellm.routed');
@@ -196,8 +200,8 @@ function isApiPromise(p: unknown): p is ApiPromiseLike {
 function watchStream(c: CallRecord, v: unknown): boolean {
   if (v === null || typeof v !== 'object') return false;
   const own = (k: PropertyKey): boolean => typeof Object.getOwnPropertyDescriptor(v, k)?.value === 'function';
-  if (own('iterator')) return tapIteratorMethod(v, 'iterator', c, describeCapture());
-  return tapStream(v, c, describeCapture());
+  if (own('iterator')) return tapIteratorMethod(v, 'iterator', c, capturing);
+  return tapStream(v, c, capturing);
 }
 
 /** `replace` of openai 5-7's `Completions.prototype.create` / `Embeddings.prototype.create`. */
@@ -209,10 +213,14 @@ export function observedOpenai(op: 'chat' | 'embeddings') {
       if (!telemetryOn() || body === null || typeof body !== 'object') return original.apply(this, arguments as never);
       const call = startCall(describeOpenai(op, this, body), 'both');
       if (call === undefined) return original.apply(this, arguments as never);
-      const args = arguments;
       let p: unknown;
       try {
-        p = call.run(() => original.apply(this, args as never));
+        if (call.traced) {
+          const args = arguments;
+          p = call.run(() => original.apply(this, args as never));
+        } else {
+          p = original.apply(this, arguments as never);
+        }
       } catch (err) {
         call.fail(err);
         throw err;
@@ -238,7 +246,7 @@ export function observedOpenai(op: 'chat' | 'embeddings') {
           const r = parse.apply(this, arguments as never) as unknown;
           if (!isThenable(r)) return r;
           return r.then((v) => {
-            if (!(op === 'chat' && body.stream === true && watchStream(call, v))) call.succeed(outcomeOf(v, describeCapture()));
+            if (!(op === 'chat' && body.stream === true && watchStream(call, v))) call.succeed(outcomeOf(v, capturing));
             return v;
           }, (err: unknown) => {
             call.fail(err);

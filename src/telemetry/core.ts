@@ -5,7 +5,7 @@ import { errorInfo } from './error-info';
 import { keyHashPrefix, serverAddress } from './labels';
 import { otelSink, type OtelSink, type SpanHandle } from './otel';
 import type { Attrs } from './otel-api';
-import { callCost } from './prices';
+import { callCostOf } from './prices';
 import { PromSink } from './prom';
 import { promClient, type PromRegistry } from './prom-client';
 import type { CallDescription, CallOutcome, ErrorInfo, Layer } from './types';
@@ -89,6 +89,11 @@ export function telemetryOn(): boolean {
   return active !== undefined;
 }
 
+/** True when spans are made: only they carry the request settings. */
+export function spansOn(): boolean {
+  return active?.otel !== undefined;
+}
+
 export function captureContent(): boolean {
   return active?.capture === true;
 }
@@ -103,7 +108,12 @@ export class CallRecord {
   first: number | undefined;
   last: number | undefined;
   readonly #a: Active;
-  readonly #desc: CallDescription;
+  // Of the description, only what the end needs: neither the key nor the input is kept past the start
+  // (a stream's record lives as long as the stream).
+  readonly #provider: string;
+  readonly #requestModel: string;
+  readonly #stream: boolean;
+  /** The metric attributes (the span's start attributes without the request settings). */
   readonly #attrs: Attrs;
   readonly #keyHash: string | undefined;
   #span: SpanHandle | undefined;
@@ -111,23 +121,20 @@ export class CallRecord {
 
   constructor(a: Active, desc: CallDescription, layer: Layer) {
     this.#a = a;
-    // Neither the key nor the input is kept past the start (a stream's record lives as long as the stream).
-    const { apiKey, input: _, ...kept } = desc;
-    this.#desc = kept;
-    this.#keyHash = a.keyLabel && a.prom !== undefined ? keyHashPrefix(apiKey) : undefined;
+    this.#provider = desc.provider;
+    this.#requestModel = desc.requestModel;
+    this.#stream = desc.stream;
+    this.#keyHash = a.keyLabel && a.prom !== undefined ? keyHashPrefix(desc.apiKey) : undefined;
     this.layer = layer;
     const addr = serverAddress(desc.baseUrl);
-    this.#attrs = {
-      'gen_ai.operation.name': desc.operation, 'gen_ai.provider.name': desc.provider,
-      'gen_ai.request.model': desc.requestModel,
-    };
-    if (addr.address !== undefined) {
-      this.#attrs['server.address'] = addr.address;
-      this.#attrs['server.port'] = addr.port;
-    }
+    this.#attrs = addr.address === undefined
+      ? { 'gen_ai.operation.name': desc.operation, 'gen_ai.provider.name': desc.provider,
+        'gen_ai.request.model': desc.requestModel }
+      : { 'gen_ai.operation.name': desc.operation, 'gen_ai.provider.name': desc.provider,
+        'gen_ai.request.model': desc.requestModel, 'server.address': addr.address, 'server.port': addr.port };
     if (a.otel !== undefined && layer !== 'api') {
       try {
-        this.#span = a.otel.startSpan(desc, this.#attrs, this.t0);
+        this.#span = a.otel.startSpan(desc, addr, this.t0);
       } catch {
         this.#span = undefined;
       }
@@ -136,6 +143,11 @@ export class CallRecord {
 
   get done(): boolean {
     return this.#done;
+  }
+
+  /** A span is recording this call: the original must run in its context (run()). */
+  get traced(): boolean {
+    return this.#span !== undefined;
   }
 
   /** Runs the original in the span's context, so spans beneath it (HTTP) are its children. */
@@ -150,9 +162,8 @@ export class CallRecord {
     this.#done = true;
     try {
       if (outcome.cost === undefined && outcome.usage !== undefined) {
-        const d = this.#desc;
-        outcome.cost = callCost([outcome.responseModel, outcome.served?.deployment, d.requestModel], outcome.usage,
-          outcome.provider ?? d.provider);
+        outcome.cost = callCostOf(outcome.responseModel, outcome.served?.deployment, this.#requestModel,
+          outcome.usage, outcome.provider ?? this.#provider);
       }
     } catch {
       // unpriced
@@ -180,20 +191,16 @@ export class CallRecord {
     const seconds = (endAt - this.t0) / 1000;
     const ttft = this.first === undefined ? undefined : (this.first - this.t0) / 1000;
     const a = this.#a;
-    const d = this.#desc;
     const attrs = this.#attrs;
     if (outcome?.provider !== undefined) attrs['gen_ai.provider.name'] = outcome.provider;
     if (outcome?.responseModel !== undefined) attrs['gen_ai.response.model'] = outcome.responseModel;
     if (error !== undefined) attrs['error.type'] = error.type;
     if (a.otel !== undefined) {
       try {
-        if (this.#span !== undefined) {
-          const extra: Attrs = {};
-          if (ttft !== undefined) extra['gen_ai.response.time_to_first_chunk'] = ttft;
-          if (end !== undefined) extra['fast_litellm.stream.end'] = end;
-          a.otel.endSpan(this.#span, attrs, outcome, error, extra, endAt);
+        if (this.#span !== undefined) a.otel.endSpan(this.#span, attrs, outcome, error, ttft, end, endAt);
+        if (this.layer === 'call' || this.layer === 'both') {
+          a.otel.record(attrs, seconds, outcome, this.#stream ? ttft : undefined);
         }
-        if (this.layer === 'call' || this.layer === 'both') a.otel.record(attrs, seconds, outcome, d.stream ? ttft : undefined);
       } catch {
         // a broken exporter or meter loses this point only
       }
@@ -201,13 +208,14 @@ export class CallRecord {
     if (a.prom !== undefined) {
       try {
         const s = outcome?.served;
+        const req = this.#requestModel;
         a.prom.record({
-          layer: this.layer === 'attempt' ? 'api' : this.layer, model: s?.deployment ?? d.requestModel, requestedModel: d.requestModel,
+          layer: this.layer === 'attempt' ? 'api' : this.layer, model: s?.deployment ?? req, requestedModel: req,
           provider: String(attrs['gen_ai.provider.name']), modelId: s?.modelId,
           keyHash: this.#keyHash, seconds,
-          ttftSeconds: d.stream ? ttft : undefined, outcome, error,
-          fallback: s?.fallbacks && s.modelGroup !== undefined && s.modelGroup !== d.requestModel
-            ? { from: d.requestModel, to: s.modelGroup } : undefined,
+          ttftSeconds: this.#stream ? ttft : undefined, outcome, error,
+          fallback: s?.fallbacks && s.modelGroup !== undefined && s.modelGroup !== req
+            ? { from: req, to: s.modelGroup } : undefined,
           deployment: s?.modelId !== undefined && s.deployment !== undefined
             ? { model: s.deployment, id: s.modelId, apiBase: serverAddress(s.apiBase).base ?? '' } : undefined,
         });

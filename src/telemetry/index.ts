@@ -7,7 +7,7 @@ import { usageOf } from './response';
 // Public surface of the telemetry core (knows nothing about litellm or openai: it reads OpenAI-format
 // answers and plain call descriptions).
 
-export { configureTelemetry, disableTelemetry, setScrapeSources, startCall, telemetryOn, captureContent,
+export { configureTelemetry, disableTelemetry, setScrapeSources, startCall, telemetryOn, captureContent, spansOn,
   metricsRegistry, CallRecord, type TelemetryOptions, type StreamEnd } from './core';
 export { tapStream, tapIteratorMethod } from './stream-tap';
 export { outcomeOf, usageOf } from './response';

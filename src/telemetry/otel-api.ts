@@ -32,6 +32,8 @@ export interface OtelApi {
         OtelSpan;
     };
     setSpan(ctx: OtelContext, span: OtelSpan): OtelContext;
+    /** The global provider (the API's proxy: its getDelegate() is the SDK's provider); API >= 1.0. */
+    getTracerProvider?(): unknown;
   };
   metrics: {
     getMeterProvider(): { getMeter(name: string, version?: string): OtelMeter };

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { otelApi, type Attrs, type OtelApi, type OtelContext, type OtelHistogram, type OtelSpan } from './otel-api';
+import type { ServerAddress } from './labels';
 import { messagesJson } from './response';
 import type { CallDescription, CallOutcome, ErrorInfo } from './types';
 
@@ -27,11 +28,18 @@ export interface SpanHandle {
   ctx: OtelContext;
 }
 
+/** Span names per operation and model, made once (bounded: models come from callers). */
+const NAMES_MAX = 1024;
+
+type Tracer = ReturnType<OtelApi['trace']['getTracer']>;
+
 export class OtelSink {
   readonly #api: OtelApi;
   readonly #version: string;
   readonly #capture: boolean;
   #instruments: Instruments | undefined;
+  #tracer: { provider: unknown; tracer: Tracer } | undefined;
+  readonly #names = new Map<string, Map<string, string>>();
 
   constructor(api: OtelApi, version: string, capture: boolean) {
     this.#api = api;
@@ -39,13 +47,36 @@ export class OtelSink {
     this.#capture = capture;
   }
 
+  /** The tracer, looked up again only when the app's provider changes (an SDK registered later). */
+  #tracerNow(): Tracer {
+    const api = this.#api;
+    const global = api.trace.getTracerProvider?.() as { getDelegate?(): unknown } | undefined;
+    const provider = typeof global?.getDelegate === 'function' ? global.getDelegate() : global;
+    const t = this.#tracer;
+    if (t !== undefined && provider !== undefined && t.provider === provider) return t.tracer;
+    const tracer = api.trace.getTracer(SCOPE, this.#version);
+    this.#tracer = { provider, tracer };
+    return tracer;
+  }
+
+  #name(op: string, model: string): string {
+    let byModel = this.#names.get(op);
+    if (byModel === undefined) this.#names.set(op, (byModel = new Map()));
+    let name = byModel.get(model);
+    if (name === undefined) {
+      name = `${op} ${model}`;
+      if (byModel.size >= NAMES_MAX) byModel.clear();
+      byModel.set(model, name);
+    }
+    return name;
+  }
+
   /** A client span, child of the active context; undefined when nothing records it (no SDK, not sampled). */
-  startSpan(desc: CallDescription, attrs: Attrs, startTime: number): SpanHandle | undefined {
+  startSpan(desc: CallDescription, addr: ServerAddress, startTime: number): SpanHandle | undefined {
     const api = this.#api;
     const parent = api.context.active();
-    const tracer = api.trace.getTracer(SCOPE, this.#version);
-    const span = tracer.startSpan(`${desc.operation} ${desc.requestModel}`,
-      { kind: api.SpanKind.CLIENT, attributes: spanStartAttrs(desc, attrs), startTime }, parent);
+    const span = this.#tracerNow().startSpan(this.#name(desc.operation, desc.requestModel),
+      { kind: api.SpanKind.CLIENT, attributes: spanStartAttrs(desc, addr), startTime }, parent);
     if (!span.isRecording()) return undefined;
     if (this.#capture && desc.input !== undefined && desc.operation === 'chat') {
       const json = messagesJson(desc.input);
@@ -58,10 +89,13 @@ export class OtelSink {
     return this.#api.context.with(h.ctx, fn);
   }
 
+  /** Ends the span with every attribute the end knows, set at once. */
   endSpan(h: SpanHandle, attrs: Attrs, outcome: CallOutcome | undefined, error: ErrorInfo | undefined,
-    extra: Attrs, endTime: number): void {
+    ttft: number | undefined, streamEnd: string | undefined, endTime: number): void {
     const span = h.span;
-    const end: Attrs = { ...extra };
+    const end: Attrs = {};
+    if (ttft !== undefined) end['gen_ai.response.time_to_first_chunk'] = ttft;
+    if (streamEnd !== undefined) end['fast_litellm.stream.end'] = streamEnd;
     if (outcome !== undefined) {
       if (attrs['gen_ai.response.model'] !== undefined) end['gen_ai.response.model'] = attrs['gen_ai.response.model'];
       if (outcome.responseId !== undefined) end['gen_ai.response.id'] = outcome.responseId;
@@ -119,21 +153,25 @@ export class OtelSink {
     ins.duration.record(seconds, attrs);
     if (ttfcSeconds !== undefined) ins.ttfc.record(ttfcSeconds, attrs);
     const u = outcome?.usage;
-    if (u?.inputTokens !== undefined) ins.tokens.record(u.inputTokens, { ...attrs, 'gen_ai.token.type': 'input' });
-    if (u?.outputTokens !== undefined) ins.tokens.record(u.outputTokens, { ...attrs, 'gen_ai.token.type': 'output' });
+    if (u?.inputTokens !== undefined) ins.tokens.record(u.inputTokens, withTokenType(attrs, 'input'));
+    if (u?.outputTokens !== undefined) ins.tokens.record(u.outputTokens, withTokenType(attrs, 'output'));
   }
 }
 
-function spanStartAttrs(desc: CallDescription, attrs: Attrs): Attrs {
-  const a: Attrs = {
-    'gen_ai.operation.name': desc.operation,
-    'gen_ai.provider.name': attrs['gen_ai.provider.name'],
-    'gen_ai.request.model': desc.requestModel,
-  };
-  if (attrs['server.address'] !== undefined) {
-    a['server.address'] = attrs['server.address'];
-    a['server.port'] = attrs['server.port'];
-  }
+/** The metric attributes and gen_ai.token.type, keys in the same order (a copy: the SDK keeps the first). */
+function withTokenType(attrs: Attrs, type: string): Attrs {
+  const out: Attrs = {};
+  for (const k in attrs) out[k] = attrs[k];
+  out['gen_ai.token.type'] = type;
+  return out;
+}
+
+function spanStartAttrs(desc: CallDescription, addr: ServerAddress): Attrs {
+  const a: Attrs = addr.address === undefined
+    ? { 'gen_ai.operation.name': desc.operation, 'gen_ai.provider.name': desc.provider,
+      'gen_ai.request.model': desc.requestModel }
+    : { 'gen_ai.operation.name': desc.operation, 'gen_ai.provider.name': desc.provider,
+      'gen_ai.request.model': desc.requestModel, 'server.address': addr.address, 'server.port': addr.port };
   const p = desc.params;
   if (p !== undefined) {
     if (p.maxTokens !== undefined) a['gen_ai.request.max_tokens'] = p.maxTokens;

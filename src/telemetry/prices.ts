@@ -9,9 +9,6 @@ import type { Usage } from './types';
 let fileTable: Record<string, ModelPrice> = {};
 let fileInfo: { path: string; models: number } | undefined;
 const registered = new Map<string, ModelPrice>();
-/** Lookups by name; cleared whenever a table changes. Bounded: names come from callers. */
-const resolved = new Map<string, ModelPrice | null>();
-const MAX_RESOLVED = 4096;
 
 /** Prices from the file at `path` (read when the settings loaded; a ConfigError names what is wrong). */
 export function usePriceFile(path: string, where = path): void {
@@ -19,14 +16,14 @@ export function usePriceFile(path: string, where = path): void {
   if (table === fileTable) return;
   fileTable = table;
   fileInfo = { path, models: Object.keys(table).length };
-  resolved.clear();
+  clearResolved();
 }
 
 /** Drops the user's file (tests; a config without a price file). */
 export function clearPriceFile(): void {
   fileTable = {};
   fileInfo = undefined;
-  resolved.clear();
+  clearResolved();
 }
 
 /** Adds or replaces models in code, in LiteLLM's format (LiteLLM Python's `litellm.register_model`). */
@@ -41,7 +38,7 @@ export function registerModelPrices(table: Record<string, ModelPrice>): void {
     invalidArgument('registerModelPrices: table', table, (err as Error).message.split('; accepted: ')[1] ?? 'prices');
   }
   for (const [model, p] of Object.entries(checked)) registered.set(model, p);
-  resolved.clear();
+  clearResolved();
 }
 
 export interface PriceTableInfo {
@@ -81,14 +78,29 @@ function find(model: string, provider: string | undefined): ModelPrice | undefin
   return undefined;
 }
 
+/** Lookups per provider ('' for none), then per name: no key string is built per call. */
+const resolved = new Map<string, Map<string, ModelPrice | null>>();
+let resolvedCount = 0;
+const MAX_RESOLVED = 4096;
+
+function clearResolved(): void {
+  resolved.clear();
+  resolvedCount = 0;
+}
+
 /** The price entry of a model (undefined: not in any table). */
 export function modelPrice(model: string, provider?: string): ModelPrice | undefined {
-  const key = provider === undefined ? model : `${provider}\u0000${model}`;
-  let p = resolved.get(key);
+  let byName = resolved.get(provider ?? '');
+  if (byName === undefined) resolved.set(provider ?? '', (byName = new Map()));
+  let p = byName.get(model);
   if (p === undefined) {
     p = find(model, provider) ?? null;
-    if (resolved.size >= MAX_RESOLVED) resolved.clear();
-    resolved.set(key, p);
+    if (resolvedCount >= MAX_RESOLVED) {
+      clearResolved();
+      resolved.set(provider ?? '', (byName = new Map()));
+    }
+    byName.set(model, p);
+    resolvedCount++;
   }
   return p ?? undefined;
 }
@@ -101,6 +113,14 @@ export function costOf(price: ModelPrice, usage: Usage): number {
   const cached = Math.min(input, usage.cachedInputTokens ?? 0);
   const cachedPrice = price.cache_read_input_token_cost ?? inPrice;
   return (input - cached) * inPrice + cached * cachedPrice + output * (price.output_cost_per_token ?? 0);
+}
+
+/** callCost() of up to three names, without an array per call (a call's answer, deployment, request). */
+export function callCostOf(a: string | undefined, b: string | undefined, c: string | undefined, usage: Usage,
+  provider?: string): number | undefined {
+  const p = (a ? modelPrice(a, provider) : undefined) ?? (b ? modelPrice(b, provider) : undefined)
+    ?? (c ? modelPrice(c, provider) : undefined);
+  return p === undefined ? undefined : costOf(p, usage);
 }
 
 /** USD of a call of `models` (the first priced one wins), or undefined when none is priced. */
