@@ -1,4 +1,5 @@
-// Public API. Re-exports only.
+// Public API. Re-exports only, and the modules the patch tables load lazily, handed to them.
+import './shims/provided';
 export { applyAcceleration, removeAcceleration, getPatchStatus, healthCheck, type AccelerationOptions, type PatchStatus, type Health } from './api';
 export { getFeatureStatus, isEnabled, resetErrors, withRequestId } from './shims/features';
 export { getPerformanceStats, getRecommendations, exportPerformanceData, resetPerformanceStats, type Recommendation } from './stats/report';

@@ -1,11 +1,13 @@
-import { createPatternLookup } from '../accelerators/handler-lookup';
 import type { AnyFn } from './guard';
-import { globalFetchBinding } from './pooling';
-import { closeLimits, rateLimited } from './ratelimit';
-import { closeRouter, routed } from './router';
-import { closeTelemetry, observedLitellm } from './telemetry';
-import { tokenRow } from './tokens';
+import { lazy } from './lazy';
 import type { PatchRow, PatchTable } from './types';
+
+const lookup = lazy('handler-lookup', () => require('../accelerators/handler-lookup') as typeof import('../accelerators/handler-lookup'));
+const pooling = lazy('pooling', () => require('./pooling') as typeof import('./pooling'));
+const ratelimit = lazy('ratelimit', () => require('./ratelimit') as typeof import('./ratelimit'));
+const router = lazy('router', () => require('./router') as typeof import('./router'));
+const telemetry = lazy('telemetry', () => require('./telemetry') as typeof import('./telemetry'));
+const tokens = lazy('tokens', () => require('./tokens') as typeof import('./tokens'));
 
 // The patch table for the npm package `litellm`: which export of which file is replaced by what,
 // under which feature. Checked against litellm 0.12.0's dist/src; other versions are skipped.
@@ -15,11 +17,11 @@ const LITELLM = '>=0.12.0 <0.13.0';
 const base = { package: 'litellm', versions: LITELLM } as const;
 
 function handlerLookup(original: AnyFn): AnyFn {
-  const lookup = createPatternLookup();
+  const find = lookup().createPatternLookup();
   return function getHandler(this: unknown, model: unknown, mapping: unknown) {
     // Odd inputs keep the original's own answer or error.
     if (typeof model !== 'string' || mapping === null || typeof mapping !== 'object') return original.call(this, model, mapping);
-    return lookup(model, mapping as Record<string, unknown>);
+    return find(model, mapping as Record<string, unknown>);
   };
 }
 
@@ -49,17 +51,17 @@ const rows: PatchRow[] = [
   // Its encoder, js-tiktoken's getEncoding('cl100k_base') at import, is made by the js-tiktoken table
   // (tokenizers.ts) without the build. These three count with js-tiktoken's own splitting on the
   // count-only path and the memo; special-token text counted as text.
-  { ...base, id: 'litellm.countTokens', file: 'dist/src/utils/toUsage.js', export: 'countTokens', feature: 'token_counting', replace: tokenRow('countTokens') },
+  { ...base, id: 'litellm.countTokens', file: 'dist/src/utils/toUsage.js', export: 'countTokens', feature: 'token_counting', replace: (o) => tokens().tokenRow('countTokens')(o) },
   // The original calls its own countTokens directly, so toUsage is replaced as a whole.
-  { ...base, id: 'litellm.toUsage', file: 'dist/src/utils/toUsage.js', export: 'toUsage', feature: 'token_counting', replace: tokenRow('toUsage') },
-  { ...base, id: 'litellm.toEmbeddingUsage', file: 'dist/src/utils/toUsage.js', export: 'toEmbeddingUsage', feature: 'token_counting', replace: tokenRow('toEmbeddingUsage') },
+  { ...base, id: 'litellm.toUsage', file: 'dist/src/utils/toUsage.js', export: 'toUsage', feature: 'token_counting', replace: (o) => tokens().tokenRow('toUsage')(o) },
+  { ...base, id: 'litellm.toEmbeddingUsage', file: 'dist/src/utils/toUsage.js', export: 'toEmbeddingUsage', feature: 'token_counting', replace: (o) => tokens().tokenRow('toEmbeddingUsage')(o) },
   ...fetching.map((handler): PatchRow => ({
     ...base,
     id: `litellm.${handler}.fetch`,
     file: `dist/src/handlers/${handler}.js`,
     feature: 'connection_pooling',
     global: 'fetch',
-    binding: globalFetchBinding(`litellm.${handler}.fetch`),
+    binding: () => pooling().globalFetchBinding(`litellm.${handler}.fetch`)(),
   })),
   {
     ...base,
@@ -67,7 +69,7 @@ const rows: PatchRow[] = [
     file: 'dist/src/completion.js',
     export: 'completion',
     feature: 'rate_limiting',
-    replace: rateLimited('completion'),
+    replace: (o) => ratelimit().rateLimited('completion')(o),
     guard: { async: true, sideEffects: true },
   },
   {
@@ -76,7 +78,7 @@ const rows: PatchRow[] = [
     file: 'dist/src/embedding.js',
     export: 'embedding',
     feature: 'rate_limiting',
-    replace: rateLimited('embedding'),
+    replace: (o) => ratelimit().rateLimited('embedding')(o),
     guard: { async: true, sideEffects: true },
   },
   // After the rate-limit rows, so outside them: a routed call's attempts each pass the rate limits
@@ -87,7 +89,7 @@ const rows: PatchRow[] = [
     file: 'dist/src/completion.js',
     export: 'completion',
     feature: 'router',
-    replace: routed('completion'),
+    replace: (o) => router().routed('completion')(o),
     guard: { async: true, sideEffects: true },
   },
   {
@@ -96,14 +98,14 @@ const rows: PatchRow[] = [
     file: 'dist/src/embedding.js',
     export: 'embedding',
     feature: 'router',
-    replace: routed('embedding'),
+    replace: (o) => router().routed('embedding')(o),
     guard: { async: true, sideEffects: true },
   },
   // Last, so outermost: the app's call as a whole (rate-limit waits, retries and fallbacks included); the
   // router calls the export again for each attempt, which this row then sees as a child span.
   ...(['completion', 'embedding'] as const).map((kind): PatchRow => ({
     ...base, id: `litellm.${kind}.telemetry`, file: `dist/src/${kind}.js`, export: kind, feature: 'telemetry',
-    replace: observedLitellm(kind), guard: { async: true, sideEffects: true },
+    replace: (o) => telemetry().observedLitellm(kind)(o), guard: { async: true, sideEffects: true },
   })),
 ];
 
@@ -112,6 +114,6 @@ export const litellmTable: PatchTable = {
   rows,
   // removeAcceleration(): the Redis connections of the rate limits and the router go with the patches.
   dispose: async () => {
-    await Promise.all([closeLimits(), closeRouter(), closeTelemetry()]);
+    await Promise.all([ratelimit.loaded()?.closeLimits(), router.loaded()?.closeRouter(), telemetry.loaded()?.closeTelemetry()]);
   },
 };

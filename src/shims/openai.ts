@@ -1,8 +1,11 @@
-import { sdkDefaultFetch } from './openai-fetch';
-import { closePools, sdkFetch } from './pooling';
-import { SSE_PREFIX_DONE, fastFromSSEResponse } from './sdk-streaming';
-import { observedOpenai } from './telemetry';
+import { lazy } from './lazy';
 import type { PatchTable } from './types';
+
+const openaiFetch = lazy('openai-fetch', () => require('./openai-fetch') as typeof import('./openai-fetch'));
+const pooling = lazy('pooling', () => require('./pooling') as typeof import('./pooling'));
+const streaming = lazy('sdk-streaming', () => require('./sdk-streaming') as typeof import('./sdk-streaming'));
+const telemetry = lazy('telemetry', () => require('./telemetry') as typeof import('./telemetry'));
+const closePools = async (): Promise<void> => pooling.loaded()?.closePools();
 
 // The patch tables for the SDKs litellm's handlers build a client of per call, which apps calling a
 // LiteLLM proxy (or any OpenAI-compatible gateway) also use directly. The classes and every export
@@ -30,7 +33,7 @@ export const openaiTable: PatchTable = {
       export: 'fetch',
       feature: 'connection_pooling',
       acts: 'underneath',
-      value: sdkFetch('openai.fetch'),
+      value: (o, h) => pooling().sdkFetch('openai.fetch')(o, h),
     },
     {
       ...OPENAI_4,
@@ -38,7 +41,7 @@ export const openaiTable: PatchTable = {
       file: 'streaming.js',
       export: 'Stream.fromSSEResponse',
       feature: 'streaming',
-      replace: fastFromSSEResponse('v4', SSE_PREFIX_DONE),
+      replace: (o, h) => streaming().fastFromSSEResponse('v4', streaming().SSE_PREFIX_DONE)(o, h),
     },
     {
       // `this.fetch = options.fetch ?? Shims.getDefaultFetch()`: every client built without its own
@@ -49,7 +52,7 @@ export const openaiTable: PatchTable = {
       export: 'getDefaultFetch',
       feature: 'connection_pooling',
       acts: 'underneath',
-      value: sdkDefaultFetch('openai.getDefaultFetch'),
+      value: (o) => openaiFetch().sdkDefaultFetch('openai.getDefaultFetch')(o),
     },
     {
       ...OPENAI_5_7,
@@ -57,7 +60,7 @@ export const openaiTable: PatchTable = {
       file: 'core/streaming.js',
       export: 'Stream.fromSSEResponse',
       feature: 'streaming',
-      replace: fastFromSSEResponse('v5+'),
+      replace: (o, h) => streaming().fastFromSSEResponse('v5+')(o, h),
     },
     // The prototype methods in place (as OpenTelemetry's openai instrumentations patch them): the classes
     // and every client stay the same objects, and the APIPromise a call returns is the SDK's own.
@@ -67,7 +70,7 @@ export const openaiTable: PatchTable = {
       file: 'resources/chat/completions/completions.js',
       export: 'Completions.prototype.create',
       feature: 'telemetry',
-      replace: observedOpenai('chat'),
+      replace: (o) => telemetry().observedOpenai('chat')(o),
       guard: { sideEffects: true },
     },
     {
@@ -76,7 +79,7 @@ export const openaiTable: PatchTable = {
       file: 'resources/embeddings.js',
       export: 'Embeddings.prototype.create',
       feature: 'telemetry',
-      replace: observedOpenai('embeddings'),
+      replace: (o) => telemetry().observedOpenai('embeddings')(o),
       guard: { sideEffects: true },
     },
   ],
@@ -96,7 +99,7 @@ export const anthropicTable: PatchTable = {
       export: 'fetch',
       feature: 'connection_pooling',
       acts: 'underneath',
-      value: sdkFetch('anthropic.fetch'),
+      value: (o, h) => pooling().sdkFetch('anthropic.fetch')(o, h),
     },
   ],
   dispose: closePools,

@@ -1,8 +1,10 @@
-import { jsEncode, jsEncodingForModel, jsGetEncoding, jsTiktokenClass } from './js-tiktoken';
-import { wasmEncode, wasmEncodingForModel, wasmFree, wasmGetEncoding } from './tiktoken-wasm';
 import { isDeepStrictEqual } from 'node:util';
+import { lazy } from './lazy';
 import { setStatus, state } from './loader/state';
 import type { FunctionRow, PatchRow, PatchTable } from './types';
+
+const js = lazy('js-tiktoken', () => require('./js-tiktoken') as typeof import('./js-tiktoken'));
+const wasm = lazy('tiktoken-wasm', () => require('./tiktoken-wasm') as typeof import('./tiktoken-wasm'));
 
 // The patch tables for the tokenizer libraries apps count with themselves: js-tiktoken (litellm's,
 // LangChain's) and tiktoken (WASM). Feature token_counting. Encoders made under the shim are instances
@@ -48,33 +50,33 @@ function note(id: string): (what: string) => void {
 const jsRows: PatchRow[] = [
   // Before the class rows: getEncoding makes its encoders with the class as the library left it.
   { ...JS, id: 'js-tiktoken.getEncoding', file: 'dist/index.cjs', export: 'getEncoding',
-    replace: (o, h) => jsGetEncoding(o, h, note('js-tiktoken.getEncoding')), guard: { equals: sameJs } },
+    replace: (o, h) => js().jsGetEncoding(o, h, note('js-tiktoken.getEncoding')), guard: { equals: sameJs } },
   { ...JS, id: 'js-tiktoken.encodingForModel', file: 'dist/index.cjs', export: 'encodingForModel',
-    replace: (o, h) => jsEncodingForModel(o, h, note('js-tiktoken.encodingForModel')), guard: { equals: sameJs } },
+    replace: (o, h) => js().jsEncodingForModel(o, h, note('js-tiktoken.encodingForModel')), guard: { equals: sameJs } },
   ...(['index', 'lite'] as const).flatMap((entry): PatchRow[] => [
     {
       ...JS, id: `js-tiktoken.${entry}.Tiktoken.prototype.encode`, file: `dist/${entry}.cjs`, export: 'Tiktoken.prototype.encode',
-      replace: jsEncode, guard: inPlace,
+      replace: (o) => js().jsEncode(o), guard: inPlace,
     },
     // `new Tiktoken(ranks)`: a standard rank set (the ranks files, LangChain's download) makes our encoder.
     { ...JS, id: `js-tiktoken.${entry}.Tiktoken`, file: `dist/${entry}.cjs`, export: 'Tiktoken',
-      value: jsTiktokenClass('token_counting', note(`js-tiktoken.${entry}.Tiktoken`)) },
+      value: (o) => js().jsTiktokenClass('token_counting', note(`js-tiktoken.${entry}.Tiktoken`))(o) },
   ]),
 ];
 
 // tiktoken.cjs copies its exports from tiktoken_bg.cjs, whose Tiktoken class both share.
 const wasmRows: PatchRow[] = [
   { ...WASM, id: 'tiktoken.get_encoding', file: 'tiktoken.cjs', export: 'get_encoding',
-    replace: (o, h) => wasmGetEncoding(o, h, note('tiktoken.get_encoding')), guard: { equals: sameWasm } },
+    replace: (o, h) => wasm().wasmGetEncoding(o, h, note('tiktoken.get_encoding')), guard: { equals: sameWasm } },
   { ...WASM, id: 'tiktoken.encoding_for_model', file: 'tiktoken.cjs', export: 'encoding_for_model',
-    replace: (o, h) => wasmEncodingForModel(o, h, note('tiktoken.encoding_for_model')), guard: { equals: sameWasm } },
+    replace: (o, h) => wasm().wasmEncodingForModel(o, h, note('tiktoken.encoding_for_model')), guard: { equals: sameWasm } },
   ...(['encode', 'encode_ordinary'] as const).map((method): PatchRow => ({
     ...WASM, id: `tiktoken.Tiktoken.prototype.${method}`, file: 'tiktoken_bg.cjs', export: `Tiktoken.prototype.${method}`,
-    replace: wasmEncode(method), guard: inPlace,
+    replace: (o) => wasm().wasmEncode(method)(o), guard: inPlace,
   })),
   {
     ...WASM, id: 'tiktoken.Tiktoken.prototype.free', file: 'tiktoken_bg.cjs', export: 'Tiktoken.prototype.free',
-    replace: wasmFree, guard: inPlace,
+    replace: (o) => wasm().wasmFree(o), guard: inPlace,
   },
 ];
 
