@@ -114,6 +114,10 @@ export const litellmTable: PatchTable = {
   rows,
   // removeAcceleration(): the Redis connections of the rate limits and the router go with the patches.
   dispose: async () => {
-    await Promise.all([ratelimit.loaded()?.closeLimits(), router.loaded()?.closeRouter(), telemetry.loaded()?.closeTelemetry()]);
+    await Promise.all([
+      ratelimit.loaded()?.closeLimits(),
+      router.loaded()?.closeRouter(),
+      telemetry.loaded()?.closeTelemetry(),
+    ]);
   },
 };
