@@ -34,7 +34,8 @@ const COMMANDS: Record<string, Command> = {
       const { profileCommand } = await import('./profile');
       const { processIO } = await import('./profile/context');
       // Captured output (tests): no terminal, no Ctrl-C handler.
-      return profileCommand(argv, io === stdio ? processIO() : { ...io, isTTY: false, onInterrupt: () => () => undefined });
+      const profileIO = io === stdio ? processIO() : { ...io, isTTY: false, onInterrupt: () => () => undefined };
+      return profileCommand(argv, profileIO);
     },
   },
 };

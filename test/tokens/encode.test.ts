@@ -21,7 +21,9 @@ import { generateCorpus, prng } from './corpus';
 const require = createRequire(import.meta.url);
 // litellm's own js-tiktoken, the one an app reaches through litellm.
 const jsTiktoken = require(require.resolve('js-tiktoken', { paths: [path.dirname(require.resolve('litellm/package.json'))] })) as {
-  getEncoding(name: string, extra?: Record<string, number>): { encode(text: string, a?: unknown, d?: unknown): number[] };
+  getEncoding(name: string, extra?: Record<string, number>): {
+    encode(text: string, a?: unknown, d?: unknown): number[];
+  };
 };
 
 const wasm = new Map<string, Tiktoken>();

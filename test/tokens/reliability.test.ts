@@ -121,7 +121,7 @@ describe('the token memo keeps only what it budgets for (issue 11 #10)', () => {
 
 describe('bad batch input gives the documented error (issue 11 #14)', () => {
   const cases: [string, () => Promise<unknown>, string][] = [
-    ['a sparse array', () => countTokensBatch(['a', , 'b'] as string[]), 'countTokensBatch: texts[1]: invalid value undefined; accepted: a string'],
+    ['a sparse array', () => countTokensBatch(Object.assign(['a'], { 2: 'b' }) as string[]), 'countTokensBatch: texts[1]: invalid value undefined; accepted: a string'],
     ['null in the array', () => countTokensBatch(['a', null as never]), 'countTokensBatch: texts[1]: invalid value null; accepted: a string'],
     ['a string', () => countTokensBatch('abc' as never), 'countTokensBatch: texts: invalid value "abc"; accepted: an array of strings'],
     ['a number', () => countTokensAsync(42 as never), 'countTokensAsync: text: invalid value 42; accepted: a string'],

@@ -81,7 +81,6 @@ export function getTables(name: EncodingName): RankTables {
 
 /** gpt-tokenizer's rank list (same vocabularies as tiktoken; index = rank). */
 export function loadRankList(name: EncodingName): readonly (string | readonly number[] | undefined)[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: (string | number[])[] }).default;
 }
 

@@ -9,10 +9,13 @@ const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 &
 export function splitPoints(text: string, target: number): number[] {
   const n = text.length;
   const ends: number[] = [];
+  // A space between two ASCII letters: no token spans it, so the text can be cut there exactly.
+  const wordGap = (k: number) =>
+    text.charCodeAt(k) === 32 && isAsciiLetter(text.charCodeAt(k - 1)) && isAsciiLetter(text.charCodeAt(k + 1));
   let from = target;
   while (from < n - target / 2) {
     let i = from;
-    while (i < n - 1 && !(text.charCodeAt(i) === 32 && isAsciiLetter(text.charCodeAt(i - 1)) && isAsciiLetter(text.charCodeAt(i + 1)))) i++;
+    while (i < n - 1 && !wordGap(i)) i++;
     if (i >= n - 1) break;
     ends.push(i);
     from = i + target;

@@ -102,7 +102,6 @@ export class WorkerPool {
   #usable(): Piscina | undefined {
     if (this.#pool !== undefined) return this.#pool;
     if (Date.now() < this.#restUntil) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Piscina } = require('piscina') as typeof import('piscina');
     const pool: Piscina = new Piscina<CountTask, number[]>({
       ...workerOptions(),
