@@ -1,5 +1,11 @@
+import { lastScopeResults } from '../accelerators/ratelimit';
+import type { Deployment, RouterObserver } from '../accelerators/router';
 import { getTokenCacheStats } from '../accelerators/tokens';
-import type { DeploymentSnapshot, RouterSnapshot, ScrapeSources } from '../telemetry';
+import { getConfig } from '../config';
+import {
+  routerCooldown, routerFallback, routerOutcome, type DeploymentRef, type DeploymentSnapshot, type RouterSnapshot,
+  type ScrapeSources,
+} from '../telemetry';
 import { safeBaseOf } from './telemetry-describe';
 import { getFeatureStatus } from './features';
 import { getPoolStats } from './pooling';
@@ -7,7 +13,8 @@ import { processRouter, processRouterStats } from './router';
 import { getPerformanceStats } from '../stats/report';
 
 // What the Prometheus scrape reads besides the calls: the guard's counts per patched component, the
-// features, the token memo, the pools, and the process router (only once a routed call has built it).
+// features, the token memo, the pools, the rate limits' last checks, and the process router (only once a
+// routed call has built it); and the process router's observer (its decisions as they happen).
 
 const PROVIDER_PREFIX = /^([a-z0-9_-]+)\//;
 
@@ -21,11 +28,51 @@ export function apiProviderOf(model: string): string {
   return 'openai';
 }
 
+/** A deployment as the metrics label it, made once per deployment object. */
+const refs = new WeakMap<Deployment, DeploymentRef>();
+
+function refOf(d: Deployment): DeploymentRef {
+  let r = refs.get(d);
+  if (r === undefined) {
+    r = { id: d.id, group: d.modelName, model: d.model, apiBase: safeBaseOf(d.litellmParams.api_base),
+      provider: apiProviderOf(d.model) };
+    refs.set(d, r);
+  }
+  return r;
+}
+
+const observer: RouterObserver = {
+  onOutcome: (d, outcome, errorClass, status) => routerOutcome(refOf(d), outcome === 'success', errorClass, status),
+  onCooldown: (d, until) => routerCooldown(refOf(d), until),
+  onFallback: (from, to, ok) => routerFallback(from, to, ok),
+};
+
+/**
+ * Tells the process router to report its decisions here. Called where a routed call shows (its first
+ * attempt, its answer) and at each scrape: the router exists by then, and is built by nothing here.
+ */
+export function watchProcessRouter(): void {
+  const litellm = getConfig().litellm;
+  if (litellm === watched) return;
+  let core;
+  try {
+    core = processRouter();
+  } catch {
+    return; // the router row names the problem
+  }
+  watched = litellm;
+  if (core !== undefined && core.observer === undefined) core.observer = observer;
+}
+
+/** The config section the process router was last watched for (it is rebuilt when that changes). */
+let watched: unknown;
+
 function routerSnapshot(): RouterSnapshot | undefined {
   const stats = processRouterStats();
   if (stats === undefined) return undefined;
   const core = processRouter();
   if (core === undefined) return undefined;
+  if (core.observer === undefined) core.observer = observer;
   const deployments: DeploymentSnapshot[] = [];
   for (const name of core.groupNames()) {
     const g = core.groupRuntime(name);
@@ -58,4 +105,5 @@ export const scrapeSources: ScrapeSources = {
     origin: p.origin, open: p.open, idle: p.idle, requests: p.requests, connects: p.connects,
   })),
   router: routerSnapshot,
+  rateLimits: lastScopeResults,
 };

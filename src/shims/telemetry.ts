@@ -9,7 +9,7 @@ import {
 import type { AnyFn } from './guard';
 import { processRouter } from './router';
 import { describeLitellm, describeOpenai, servedOf } from './telemetry-describe';
-import { apiProviderOf, scrapeSources } from './telemetry-sources';
+import { apiProviderOf, scrapeSources, watchProcessRouter } from './telemetry-sources';
 
 // Feature `telemetry`: rows that observe litellm's completion()/embedding() and the openai SDK's
 // chat.completions.create()/embeddings.create() in place. Each hands the telemetry core a plain
@@ -99,6 +99,7 @@ function withDeploymentPrice(o: CallOutcome): void {
 function routedOutcome(o: CallOutcome, from: unknown): void {
   const served = servedOf(from);
   if (served === undefined) return;
+  watchProcessRouter();
   o.served = served;
   if (served.deployment !== undefined) o.provider = apiProviderOf(served.deployment);
   withDeploymentPrice(o);
@@ -155,6 +156,8 @@ export function observedLitellm(kind: Kind) {
       sync();
       if (!telemetryOn() || params === null || typeof params !== 'object') return original.apply(this, arguments as never);
       const routed = (params as Record<symbol, unknown>)[ROUTED] === true;
+      // A routed attempt: the process router exists; its decisions (outcomes, cooldowns) are counted.
+      if (routed) watchProcessRouter();
       let call: CallRecord | undefined;
       try {
         call = startCall(describeLitellm(kind, params), routed ? 'attempt' : 'both');

@@ -34,6 +34,7 @@ const DEPLOYMENT_CALL_LABELS = Object.freeze(['requested_model', ...DEPLOYMENT_L
 
 const CALL = 'each litellm completion()/embedding() call and openai SDK request, at its end';
 const ROUTER = "the router's counts, read at scrape time";
+const DECIDES = 'the router, as it decides (each deployment call, cooldown and fallback)';
 
 export const CALL_METRICS: readonly MetricSpec[] = Object.freeze([
   { name: 'litellm_proxy_total_requests_metric_total', type: 'counter', unit: '{request}',
@@ -68,17 +69,26 @@ export const CALL_METRICS: readonly MetricSpec[] = Object.freeze([
     help: 'Calls a fallback group answered after the requested group failed' },
 ]);
 
-export const SCRAPE_METRICS: readonly MetricSpec[] = Object.freeze([
-  { name: 'litellm_deployment_state', type: 'gauge', unit: '1', labels: DEPLOYMENT_LABELS, source: ROUTER,
-    help: '0 healthy, 1 partial outage (failures since the last scrape), 2 complete outage (cooling down)' },
+/** Counted as the process router decides (its observer): deployment outcomes, cooldowns, fallbacks. */
+export const ROUTER_EVENT_METRICS: readonly MetricSpec[] = Object.freeze([
   { name: 'litellm_deployment_total_requests_total', type: 'counter', unit: '{request}',
-    labels: DEPLOYMENT_CALL_LABELS, source: ROUTER, help: 'Calls the router made to each deployment' },
+    labels: DEPLOYMENT_CALL_LABELS, source: DECIDES, help: 'Calls the router made to each deployment' },
   { name: 'litellm_deployment_success_responses_total', type: 'counter', unit: '{request}',
-    labels: DEPLOYMENT_CALL_LABELS, source: ROUTER, help: 'Deployment calls that succeeded' },
+    labels: DEPLOYMENT_CALL_LABELS, source: DECIDES, help: 'Deployment calls that succeeded' },
   { name: 'litellm_deployment_failure_responses_total', type: 'counter', unit: '{request}',
-    labels: DEPLOYMENT_CALL_LABELS, source: ROUTER, help: 'Deployment calls that failed' },
+    labels: [...DEPLOYMENT_CALL_LABELS, 'exception_status', 'exception_class'], source: DECIDES,
+    help: 'Deployment calls that failed, by exception status and class' },
   { name: 'litellm_deployment_cooled_down_total', type: 'counter', unit: '{event}', labels: DEPLOYMENT_LABELS,
-    source: ROUTER, help: 'Times the router put a deployment in cooldown' },
+    source: DECIDES, help: 'Times the router put a deployment in cooldown' },
+  { name: 'litellm_deployment_failed_fallbacks_total', type: 'counter', unit: '{request}',
+    labels: ['requested_model', 'fallback_model'], source: DECIDES,
+    help: 'Fallbacks to a group that failed too (each fallback group tried)' },
+]);
+
+export const SCRAPE_METRICS: readonly MetricSpec[] = Object.freeze([
+  { name: 'litellm_deployment_state', type: 'gauge', unit: '1', labels: DEPLOYMENT_LABELS,
+    source: "the router's deployments and cooldowns, read at scrape time, and its last outcome of each",
+    help: '0 healthy, 1 partial outage (its last call failed), 2 complete outage (cooling down)' },
   { name: 'litellm_deployment_rpm_limit', type: 'gauge', unit: '{request}/min', labels: DEPLOYMENT_LABELS,
     source: 'the model_list', help: "A deployment's rpm from the config" },
   { name: 'litellm_deployment_tpm_limit', type: 'gauge', unit: '{token}/min', labels: DEPLOYMENT_LABELS,
@@ -89,10 +99,11 @@ export const SCRAPE_METRICS: readonly MetricSpec[] = Object.freeze([
     labels: ['scope', 'limit_type', 'model'], source: 'each RateLimitError the shim\'s limits throw',
     help: 'Calls the rate limits refused (scope: model_per_key, model, api_key)' },
   { name: 'fast_litellm_rate_limit_remaining_requests', type: 'gauge', unit: '{request}',
-    labels: ['scope', 'model'], source: 'the last denial of each scope',
-    help: 'Requests left in the window when the scope last refused a call' },
+    labels: ['scope', 'model'], source: 'the last check of each scope and model (admitted or refused)',
+    help: 'Requests left in the window after the scope last checked a call' },
   { name: 'fast_litellm_rate_limit_remaining_tokens', type: 'gauge', unit: '{token}', labels: ['scope', 'model'],
-    source: 'the last denial of each scope', help: 'Tokens left in the window when the scope last refused a call' },
+    source: 'the last check of each scope and model (admitted or refused)',
+    help: 'Tokens left in the window after the scope last checked a call' },
   { name: 'fast_litellm_calls_total', type: 'counter', unit: '{call}', labels: ['component', 'path'],
     source: 'getPerformanceStats()', help: 'Patched calls by path: accelerated, original (fallbacks included)' },
   { name: 'fast_litellm_fallbacks_total', type: 'counter', unit: '{call}', labels: ['component'],
@@ -115,7 +126,8 @@ export const SCRAPE_METRICS: readonly MetricSpec[] = Object.freeze([
     source: 'getPoolStats()', help: 'Sockets the pools opened' },
 ]);
 
-export const ALL_METRICS: readonly MetricSpec[] = Object.freeze([...CALL_METRICS, ...SCRAPE_METRICS]);
+export const ALL_METRICS: readonly MetricSpec[] = Object.freeze([...CALL_METRICS, ...ROUTER_EVENT_METRICS,
+  ...SCRAPE_METRICS]);
 
 /** The OpenTelemetry instruments (GenAI conventions, v1.41.0 names). */
 export const OTEL_METRICS: readonly { name: string; unit: string; help: string }[] = Object.freeze([

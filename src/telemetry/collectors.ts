@@ -2,8 +2,8 @@ import { BoundedValues } from './labels';
 import type { PromCounter, PromGauge, PromMetric } from './prom-client';
 
 // Metrics read from their sources when the registry is scraped: the shim's own counts, the token memo,
-// the pools and the router. Each source is cumulative, so a counter is set to its total on each scrape
-// (reset, then incremented by the total); nothing is done per call.
+// the pools, the router's deployments and the rate limits' last checks. Each source is cumulative, so a
+// counter is set to its total on each scrape (reset, then incremented by the total); nothing is done per call.
 
 export interface ComponentCounts {
   component: string;
@@ -48,6 +48,14 @@ export interface RouterSnapshot {
   deployments: DeploymentSnapshot[];
 }
 
+/** The last check of a rate-limit scope for a model (the limiter's view). */
+export interface ScopeRemaining {
+  scope: string;
+  model: string;
+  remainingRequests?: number;
+  remainingTokens?: number;
+}
+
 /** Where the scrape-time metrics come from; each is optional and may throw (the metric is then skipped). */
 export interface ScrapeSources {
   components?(): ComponentCounts[];
@@ -55,6 +63,14 @@ export interface ScrapeSources {
   tokenCache?(): { hits: number; misses: number; bytes: number };
   pools?(): PoolCounts[];
   router?(): RouterSnapshot | undefined;
+  rateLimits?(): ScopeRemaining[];
+}
+
+/** What the scrape reads of the metrics counted as the router decides. */
+export interface RouterState {
+  state(id: string, cooled: boolean, now: number): number;
+  /** The model_id label of a deployment id (the same bounded values the counters use). */
+  idLabel(id: string): string;
 }
 
 type Collect = (this: PromMetric) => void;
@@ -75,39 +91,44 @@ const inc = (m: PromMetric, labels: Record<string, string>, v: number): void => 
 };
 const set = (m: PromMetric, labels: Record<string, string>, v: number): void => (m as PromGauge).set(labels, v);
 
-function deploymentCollectors(sources: () => ScrapeSources, max: number): Record<string, Collect> {
-  const ids = new BoundedValues(max);
-  const failuresSeen = new Map<string, number>();
+function deploymentCollectors(sources: () => ScrapeSources, router: RouterState): Record<string, Collect> {
   const each = (fill: (m: PromMetric, d: DeploymentSnapshot, l: Record<string, string>) => void) =>
     safely((m) => {
       for (const d of sources().router?.()?.deployments ?? []) {
-        const labels = { litellm_model_name: d.model, model_id: ids.of(d.id), api_base: d.apiBase,
+        const labels = { litellm_model_name: d.model, model_id: router.idLabel(d.id), api_base: d.apiBase,
           api_provider: d.provider };
         fill(m, d, labels);
       }
     });
   return {
-    litellm_deployment_state: each((m, d, l) => {
-      const failedSince = d.failures > (failuresSeen.get(d.id) ?? 0);
-      if (failuresSeen.size < max || failuresSeen.has(d.id)) failuresSeen.set(d.id, d.failures);
-      set(m, l, d.cooled ? 2 : failedSince ? 1 : 0);
-    }),
-    litellm_deployment_total_requests_total: each((m, d, l) => inc(m, { requested_model: d.group, ...l }, d.calls)),
-    litellm_deployment_success_responses_total: each((m, d, l) =>
-      inc(m, { requested_model: d.group, ...l }, d.calls - d.failures)),
-    litellm_deployment_failure_responses_total: each((m, d, l) =>
-      inc(m, { requested_model: d.group, ...l }, d.failures)),
-    litellm_deployment_cooled_down_total: each((m, d, l) => inc(m, l, d.cooldowns)),
+    litellm_deployment_state: each((m, d, l) => set(m, l, router.state(d.id, d.cooled, Date.now()))),
     litellm_deployment_rpm_limit: each((m, d, l) => d.rpm !== undefined && set(m, l, d.rpm)),
     litellm_deployment_tpm_limit: each((m, d, l) => d.tpm !== undefined && set(m, l, d.tpm)),
   };
 }
 
+function remainingCollectors(sources: () => ScrapeSources, max: number): Record<string, Collect> {
+  const models = new BoundedValues(max);
+  const scopes = new BoundedValues(max);
+  const fill = (pick: (r: ScopeRemaining) => number | undefined) => safely((m) => {
+    for (const r of sources().rateLimits?.() ?? []) {
+      const v = pick(r);
+      if (v !== undefined && Number.isFinite(v)) set(m, { scope: scopes.of(r.scope), model: models.of(r.model) }, v);
+    }
+  });
+  return {
+    fast_litellm_rate_limit_remaining_requests: fill((r) => r.remainingRequests),
+    fast_litellm_rate_limit_remaining_tokens: fill((r) => r.remainingTokens),
+  };
+}
+
 /** The scrape-time fill of a catalog metric, or undefined for metrics recorded per call. */
-export function collectorFor(name: string, sources: () => ScrapeSources, max: number): Collect | undefined {
+export function collectorFor(name: string, sources: () => ScrapeSources, max: number, router: RouterState):
+  Collect | undefined {
   const origins = new BoundedValues(max);
   const table: Record<string, Collect> = {
-    ...deploymentCollectors(sources, max),
+    ...deploymentCollectors(sources, router),
+    ...remainingCollectors(sources, max),
     fast_litellm_router_calls_total: safely((m) => {
       const r = sources().router?.();
       if (r === undefined) return;

@@ -8,7 +8,7 @@ import type { Attrs } from './otel-api';
 import { callCostOf } from './prices';
 import { PromSink } from './prom';
 import { promClient, type PromRegistry } from './prom-client';
-import type { CallDescription, CallOutcome, ErrorInfo, Layer } from './types';
+import type { CallDescription, CallOutcome, DeploymentRef, ErrorInfo, Layer } from './types';
 
 // The telemetry core: which sinks are on (OpenTelemetry, Prometheus) and one record per call, from its
 // start to its end. Every step is guarded: a sink that throws loses its data point, never the call.
@@ -96,6 +96,32 @@ export function spansOn(): boolean {
 
 export function captureContent(): boolean {
   return active?.capture === true;
+}
+
+// The router's decisions (its observer): counted only while Prometheus metrics are on; never throws.
+
+export function routerOutcome(d: DeploymentRef, ok: boolean, errorClass?: string, status?: number): void {
+  try {
+    active?.prom?.router.outcome(d, ok, errorClass, status);
+  } catch {
+    // a metric that throws loses this point only
+  }
+}
+
+export function routerCooldown(d: DeploymentRef, until: number): void {
+  try {
+    active?.prom?.router.cooldown(d, until);
+  } catch {
+    // dropped
+  }
+}
+
+export function routerFallback(from: string, to: string, ok: boolean): void {
+  try {
+    active?.prom?.router.fallback(from, to, ok);
+  } catch {
+    // dropped
+  }
 }
 
 /** How a stream's span ended: read to its end, stopped by the app, or dropped and collected. */

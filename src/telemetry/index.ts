@@ -8,16 +8,17 @@ import { usageOf } from './response';
 // answers and plain call descriptions).
 
 export { configureTelemetry, disableTelemetry, setScrapeSources, startCall, telemetryOn, captureContent, spansOn,
-  metricsRegistry, CallRecord, type TelemetryOptions, type StreamEnd } from './core';
+  metricsRegistry, CallRecord, routerOutcome, routerCooldown, routerFallback, type TelemetryOptions,
+  type StreamEnd } from './core';
 export { tapStream, tapIteratorMethod } from './stream-tap';
 export { outcomeOf, usageOf } from './response';
 export { createMetricsHandler, startMetricsServer, type MetricsHandlerOptions, type MetricsServer } from './handler';
 export { usePriceFile, clearPriceFile, registerModelPrices, modelPrice, costOf, priceTableInfo,
   type PriceTableInfo } from './prices';
 export { PRICE_TABLE_DATE, type ModelPrice } from './price-table';
-export { ALL_METRICS, CALL_METRICS, SCRAPE_METRICS, OTEL_METRICS, SPAN_ATTRIBUTES, type MetricSpec } from './catalog';
-export type { ScrapeSources, RouterSnapshot, DeploymentSnapshot } from './collectors';
-export type { CallDescription, CallOutcome, RequestParams, Served, Usage, Operation, Layer } from './types';
+export { ALL_METRICS, CALL_METRICS, ROUTER_EVENT_METRICS, SCRAPE_METRICS, OTEL_METRICS, SPAN_ATTRIBUTES, type MetricSpec } from './catalog';
+export type { ScrapeSources, RouterSnapshot, DeploymentSnapshot, ScopeRemaining } from './collectors';
+export type { CallDescription, CallOutcome, DeploymentRef, RequestParams, Served, Usage, Operation, Layer } from './types';
 
 export interface CompletionCostOptions {
   /** Price this model instead of the answer's `model`. */

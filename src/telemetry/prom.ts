@@ -1,8 +1,9 @@
 import { warnOnce } from '../log';
-import { CALL_LABELS, CALL_METRICS, SCRAPE_METRICS, type MetricSpec } from './catalog';
+import { CALL_LABELS, CALL_METRICS, ROUTER_EVENT_METRICS, SCRAPE_METRICS, type MetricSpec } from './catalog';
 import { collectorFor, type ScrapeSources } from './collectors';
 import { BoundedValues } from './labels';
-import type { PromClient, PromCounter, PromGauge, PromHistogram, PromMetric, PromRegistry } from './prom-client';
+import type { PromClient, PromCounter, PromHistogram, PromMetric, PromRegistry } from './prom-client';
+import { RouterMetrics } from './prom-router';
 import { addTo, CounterFamily, HistogramFamily, type CounterCell, type HistogramCell, type Labels } from './prom-series';
 import type { CallOutcome, ErrorInfo } from './types';
 
@@ -61,6 +62,8 @@ const COUNTERS = ['litellm_proxy_total_requests_metric_total', 'litellm_proxy_fa
   'litellm_total_tokens_metric_total', 'litellm_spend_metric_total', 'litellm_deployment_successful_fallbacks_total'];
 const HISTOGRAMS = ['litellm_request_total_latency_metric', 'litellm_llm_api_latency_metric',
   'litellm_llm_api_time_to_first_token_metric', 'litellm_deployment_latency_per_output_token'];
+const ROUTER_COUNTERS = ROUTER_EVENT_METRICS.map((m) => m.name);
+const SUMMED = new Set([...COUNTERS, ...HISTOGRAMS, ...ROUTER_COUNTERS]);
 
 /** An empty family for metrics another registrant owns: its cells are summed and never read. */
 const orphan = (spec: MetricSpec | undefined): CounterFamily | HistogramFamily =>
@@ -74,19 +77,25 @@ export class PromSink {
   readonly #c: Record<'total' | 'failed' | 'requests' | 'input' | 'output' | 'tokens' | 'spend' | 'fallbacks',
     CounterFamily>;
   readonly #h: Record<'total' | 'api' | 'ttft' | 'perToken', HistogramFamily>;
+  /** The router's decisions (its observer), as LiteLLM's deployment metrics. */
+  readonly router: RouterMetrics;
 
   constructor(client: PromClient, registry: PromRegistry, options: { keyLabel: boolean; maxLabelValues: number },
     sources: () => ScrapeSources) {
     this.#keyLabel = options.keyLabel;
     const b = (): BoundedValues => new BoundedValues(options.maxLabelValues);
     this.#bounds = { model: b(), requested: b(), id: b(), provider: b(), scope: b() };
-    for (const spec of CALL_METRICS) this.#create(client, registry, spec, undefined);
+    const f = (name: string) => this.#families.get(name)
+      ?? orphan([...CALL_METRICS, ...ROUTER_EVENT_METRICS].find((s) => s.name === name));
+    for (const spec of [...CALL_METRICS, ...ROUTER_EVENT_METRICS]) this.#create(client, registry, spec, undefined);
+    const [total, success, failure, cooled, failedFallbacks] = ROUTER_COUNTERS.map(f) as CounterFamily[];
+    this.router = new RouterMetrics({ total, success, failure, cooled, failedFallbacks }, this.#bounds.id,
+      this.#bounds.requested, options.maxLabelValues);
     for (const spec of SCRAPE_METRICS) {
-      this.#create(client, registry, spec, collectorFor(spec.name, sources, options.maxLabelValues));
+      this.#create(client, registry, spec, collectorFor(spec.name, sources, options.maxLabelValues, this.router));
     }
-    const f = (name: string) => this.#families.get(name) ?? orphan(CALL_METRICS.find((s) => s.name === name));
-    const [total, failed, requests, input, output, tokens, spend, fallbacks] = COUNTERS.map(f) as CounterFamily[];
-    this.#c = { total, failed, requests, input, output, tokens, spend, fallbacks };
+    const [totalReq, failed, requests, input, output, tokens, spend, fallbacks] = COUNTERS.map(f) as CounterFamily[];
+    this.#c = { total: totalReq, failed, requests, input, output, tokens, spend, fallbacks };
     const [totalLatency, api, ttft, perToken] = HISTOGRAMS.map(f) as HistogramFamily[];
     this.#h = { total: totalLatency, api, ttft, perToken };
   }
@@ -114,7 +123,7 @@ export class PromSink {
     const metric = new C(config as never);
     ours.add(metric);
     this.#m.set(spec.name, metric);
-    if (collect !== undefined || !(COUNTERS.includes(spec.name) || HISTOGRAMS.includes(spec.name))) return;
+    if (collect !== undefined || !SUMMED.has(spec.name)) return;
     if (spec.type === 'histogram') {
       const family = new HistogramFamily(spec.buckets ?? []);
       family.attach(metric as PromHistogram);
@@ -130,14 +139,6 @@ export class PromSink {
   #inc(name: string, labels: Record<string, string>, v?: number): void {
     try {
       (this.#m.get(name) as PromCounter | undefined)?.inc(labels, v);
-    } catch {
-      // dropped
-    }
-  }
-
-  #set(name: string, labels: Record<string, string>, v: number): void {
-    try {
-      (this.#m.get(name) as PromGauge | undefined)?.set(labels, v);
     } catch {
       // dropped
     }
@@ -231,13 +232,8 @@ export class PromSink {
   }
 
   #denial(l: NonNullable<ErrorInfo['limit']>, model: string): void {
-    const scope = this.#bounds.scope.of(l.scope);
-    this.#inc('fast_litellm_rate_limit_denials_total', { scope, limit_type: l.limitType, model });
-    if (l.remainingRequests !== undefined) {
-      this.#set('fast_litellm_rate_limit_remaining_requests', { scope, model }, l.remainingRequests);
-    }
-    if (l.remainingTokens !== undefined) {
-      this.#set('fast_litellm_rate_limit_remaining_tokens', { scope, model }, l.remainingTokens);
-    }
+    // The remaining requests and tokens are read from the limits' last checks at scrape time.
+    this.#inc('fast_litellm_rate_limit_denials_total', { scope: this.#bounds.scope.of(l.scope), limit_type: l.limitType,
+      model });
   }
 }

@@ -54,6 +54,18 @@ export interface Served {
   fallbacks?: number;
 }
 
+/** A router deployment, as the deployment metrics label it (LiteLLM's names). */
+export interface DeploymentRef {
+  id: string;
+  /** The model group (model_name). */
+  group: string;
+  /** The deployment's litellm model. */
+  model: string;
+  /** Its api_base without credentials ('' when none). */
+  apiBase: string;
+  provider: string;
+}
+
 export interface CallOutcome {
   /** gen_ai.provider.name once known better than at the start (the deployment that served a routed call). */
   provider?: string;

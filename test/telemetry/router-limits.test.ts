@@ -15,6 +15,7 @@ const require = createRequire(__filename);
 const messages = [{ role: 'user', content: 'route me' }];
 let good: MockServer;
 let bad: MockServer;
+let busy: MockServer;
 let otel: Otel;
 let litellm: any;
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   otel = setUpOtel();
   good = await startMockServer({ replyTokens: 5 });
   bad = await startMockServer({ failRate: 1, failStatus: 500, shouldRetry: false });
+  busy = await startMockServer({ failRate: 1, failStatus: 429, shouldRetry: false });
   const dir = mkdtempSync(join(tmpdir(), 'fl-tel-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify({
@@ -29,9 +31,14 @@ beforeAll(async () => {
       { model_name: 'chat', litellm_params: { model: 'openai/gpt-4o-mini', api_base: `${good.url}/v1`, api_key: 'sk-good',
         input_cost_per_token: 0.001, output_cost_per_token: 0.002 } },
       { model_name: 'flaky', litellm_params: { model: 'openai/gpt-3.5-turbo', api_base: `${bad.url}/v1`, api_key: 'sk-bad' } },
+      // Two deployments answering 429: the first one tried cools down at once (it has a sibling).
+      ...['sk-busy-1', 'sk-busy-2'].map((key) => ({ model_name: 'busy',
+        litellm_params: { model: 'openai/gpt-4o', api_base: `${busy.url}/v1`, api_key: key } })),
+      { model_name: 'doomed', litellm_params: { model: 'openai/gpt-4', api_base: `${bad.url}/v1`, api_key: 'sk-bad' } },
+      { model_name: 'gone', litellm_params: { model: 'openai/gpt-4-turbo', api_base: `${bad.url}/v1`, api_key: 'sk-bad' } },
     ],
-    router_settings: { num_retries: 0, fallbacks: [{ flaky: ['chat'] }] },
-    rateLimit: { models: { 'gpt-3.5-turbo-limited': { rpm: 1 } } },
+    router_settings: { num_retries: 0, fallbacks: [{ flaky: ['chat'] }, { doomed: ['gone'] }] },
+    rateLimit: { models: { 'gpt-3.5-turbo-limited': { rpm: 1 }, 'gpt-3.5-turbo-counted': { rpm: 3, tpm: 100000 } } },
   }));
   setConfig(loadConfig({ FAST_LITELLM_CONFIG: file, FAST_LITELLM_OTEL: '1', FAST_LITELLM_METRICS: 'true' }));
   applyAcceleration();
@@ -41,6 +48,7 @@ afterAll(async () => {
   await removeAcceleration();
   await good?.close();
   await bad?.close();
+  await busy?.close();
 });
 
 describe('telemetry with the router and the rate limits', () => {
@@ -81,6 +89,39 @@ describe('telemetry with the router and the rate limits', () => {
     expect(total(samples, 'fast_litellm_router_calls_total', { outcome: 'fallback' })).toBeGreaterThanOrEqual(1);
   });
 
+  it('deployment outcomes as the router decides them: failures by exception, the cooldown, the state', async () => {
+    const registry = freshRegistry();
+    const err = await litellm.completion({ model: 'busy', messages }).catch((e: unknown) => e);
+    expect((err as { status?: number }).status).toBe(429);
+    const { samples } = await scrape(registry);
+    const failed = samples.filter((s) => s.name === 'litellm_deployment_failure_responses_total');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].labels).toMatchObject({ requested_model: 'busy', litellm_model_name: 'openai/gpt-4o',
+      exception_status: '429', exception_class: 'RateLimitError' });
+    expect(failed[0].value).toBe(1);
+    const id = failed[0].labels.model_id;
+    expect(total(samples, 'litellm_deployment_total_requests_total', { model_id: id })).toBe(1);
+    expect(total(samples, 'litellm_deployment_success_responses_total', { requested_model: 'busy' })).toBe(0);
+    expect(total(samples, 'litellm_deployment_cooled_down_total', { model_id: id })).toBe(1);
+    expect(total(samples, 'litellm_deployment_state', { model_id: id })).toBe(2);
+    // The other deployment was not called: healthy.
+    const states = samples.filter((s) => s.name === 'litellm_deployment_state'
+      && s.labels.litellm_model_name === 'openai/gpt-4o' && s.labels.model_id !== id);
+    expect(states.map((s) => s.value)).toEqual([0]);
+  });
+
+  it('a fallback group that fails too: counted as a failed fallback', async () => {
+    const registry = freshRegistry();
+    const err = await litellm.completion({ model: 'doomed', messages }).catch((e: unknown) => e);
+    expect((err as { status?: number }).status).toBe(500);
+    const { samples } = await scrape(registry);
+    expect(total(samples, 'litellm_deployment_failed_fallbacks_total',
+      { requested_model: 'doomed', fallback_model: 'gone' })).toBe(1);
+    expect(total(samples, 'litellm_deployment_successful_fallbacks_total', { requested_model: 'doomed' })).toBe(0);
+    expect(total(samples, 'litellm_deployment_failure_responses_total',
+      { requested_model: 'gone', exception_status: '500', exception_class: 'InternalServerError' })).toBe(1);
+  });
+
   it('a rate-limit denial: a failed request of class RateLimitError and a denial by scope', async () => {
     const registry = freshRegistry();
     const call = () => litellm.completion({ model: 'gpt-3.5-turbo-limited', baseUrl: `${good.url}/v1`, apiKey: 'k', messages });
@@ -93,6 +134,18 @@ describe('telemetry with the router and the rate limits', () => {
     expect(total(samples, 'fast_litellm_rate_limit_denials_total',
       { scope: 'model', limit_type: 'requests', model: 'gpt-3.5-turbo-limited' })).toBe(1);
     expect(total(samples, 'fast_litellm_rate_limit_remaining_requests', { scope: 'model' })).toBe(0);
+  });
+
+  it('an admitted call sets the remaining requests and tokens of its scopes', async () => {
+    const registry = freshRegistry();
+    await litellm.completion({ model: 'gpt-3.5-turbo-counted', baseUrl: `${good.url}/v1`, apiKey: 'k', messages });
+    const { samples } = await scrape(registry);
+    expect(total(samples, 'fast_litellm_rate_limit_remaining_requests',
+      { scope: 'model', model: 'gpt-3.5-turbo-counted' })).toBe(2);
+    const tokens = total(samples, 'fast_litellm_rate_limit_remaining_tokens', { scope: 'model', model: 'gpt-3.5-turbo-counted' });
+    expect(tokens).toBeGreaterThan(0);
+    expect(tokens).toBeLessThan(100000);
+    expect(total(samples, 'fast_litellm_rate_limit_denials_total', { model: 'gpt-3.5-turbo-counted' })).toBe(0);
   });
 
   it('the shim\'s own counts at scrape time: components, features, pools', async () => {

@@ -1,3 +1,5 @@
+import { RateLimitError } from './errors';
+import { noteDenial, noteResult } from './last-results';
 import type { Lease, RateLimiter } from './limiter';
 
 /** One limit a call is checked against: a limiter and the key the call counts under there. */
@@ -6,6 +8,8 @@ export interface Scope {
   readonly key: string;
   /** Named in a RateLimitError (never holds an API key). */
   readonly scope: string;
+  /** The model the call named: its scope's last result is kept under it (lastScopeResults()). */
+  readonly model?: string;
 }
 
 /** A call let through every scope: the leases it holds until settled. */
@@ -43,12 +47,27 @@ function refundAll(leases: Lease[]): void {
 
 const tokensFor = (s: Scope, tokens: number): number => (s.limiter.spec.tpm ? tokens : 0);
 
+/** Keeps what the scope said (a granted lease's result, or a denial's headers). */
+function note(s: Scope, lease: Lease | undefined, err?: unknown): void {
+  if (s.model === undefined) return;
+  if (lease !== undefined) noteResult(s.scope, s.model, lease.result, s.limiter.spec);
+  else if (err instanceof RateLimitError) noteDenial(s.scope, s.model, err.headers);
+}
+
 /** Every scope at once on sync stores without waiting: no promise at all on this common path. */
 export function admitNow(scopes: readonly Scope[], tokens: number): Admission {
   const leases: Lease[] = [];
   try {
     for (const s of scopes) {
-      leases.push(s.limiter.acquire(s.key, { tokens: tokensFor(s, tokens), scope: s.scope }) as Lease);
+      let lease: Lease;
+      try {
+        lease = s.limiter.acquire(s.key, { tokens: tokensFor(s, tokens), scope: s.scope }) as Lease;
+      } catch (err) {
+        note(s, undefined, err);
+        throw err;
+      }
+      note(s, lease);
+      leases.push(lease);
     }
   } catch (err) {
     refundAll(leases);
@@ -64,7 +83,15 @@ export async function admit(scopes: readonly Scope[], tokens: number, maxWaitMs:
   try {
     for (const s of scopes) {
       const wait = maxWaitMs > 0 ? Math.max(0, deadline - performance.now()) : 0;
-      leases.push(await s.limiter.acquire(s.key, { tokens: tokensFor(s, tokens), maxWaitMs: wait, scope: s.scope }));
+      let lease: Lease;
+      try {
+        lease = await s.limiter.acquire(s.key, { tokens: tokensFor(s, tokens), maxWaitMs: wait, scope: s.scope });
+      } catch (err) {
+        note(s, undefined, err);
+        throw err;
+      }
+      note(s, lease);
+      leases.push(lease);
     }
   } catch (err) {
     refundAll(leases);

@@ -96,11 +96,11 @@ export class CallLimits {
   scopes(model: string, keyHash: string): Scope[] {
     const out: Scope[] = [];
     const pair = this.#perPair;
-    if (pair) out.push({ limiter: pair, key: `model_per_key:${keyHash}:${model}`, scope: 'model_per_key' });
+    if (pair) out.push({ limiter: pair, key: `model_per_key:${keyHash}:${model}`, scope: 'model_per_key', model });
     const byModel = this.#models.get(model);
-    if (byModel) out.push({ limiter: byModel, key: `model:${model}`, scope: 'model' });
+    if (byModel) out.push({ limiter: byModel, key: `model:${model}`, scope: 'model', model });
     const byKey = this.#keys.get(keyHash);
-    if (byKey) out.push({ limiter: byKey, key: `api_key:${keyHash}`, scope: 'api_key' });
+    if (byKey) out.push({ limiter: byKey, key: `api_key:${keyHash}`, scope: 'api_key', model });
     return out;
   }
 

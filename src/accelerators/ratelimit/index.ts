@@ -4,6 +4,7 @@ export { RedisStore, type RedisStoreOptions } from './redis-store';
 export { RateLimitError, rateLimitHeaders, RATE_LIMITED } from './errors';
 export { CallLimits, type CallLimitsOptions, type LimitSettings } from './call-limits';
 export { Admission, type Scope } from './admission';
+export { lastScopeResults, clearScopeResults, type ScopeResult } from './last-results';
 export { holdUntilDone, type StreamTally } from './stream-hold';
 export { answerUsage, reservedTokens, usableTokens } from './usage';
 export { DEFAULTS, LIMIT_RANGES, defaultKeyPrefix } from './options';

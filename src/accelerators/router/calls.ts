@@ -1,7 +1,7 @@
 import { callWithDeadline, type CallFn } from './attempt';
 import { cooldownApplies, cooldownSeconds, shouldCooldown } from './cooldown';
 import { ROUTER_DEFAULTS } from './defaults';
-import { classify, ContextWindowExceededError, NoDeploymentsAvailableError } from './errors';
+import { classify, ContextWindowExceededError, NoDeploymentsAvailableError, type ErrorInfo } from './errors';
 import type { GroupRuntime } from './group';
 import type { RouterState } from './state';
 import { isAsyncIterable, trackStream, type StreamEnd } from './stream';
@@ -42,8 +42,10 @@ export interface Env {
   countTokens: (ctx: CallContext) => number;
   countText: (text: string) => number;
   call: (kind: CallContext['kind']) => CallFn;
-  onCooldown: (d: Deployment) => void;
-  onOutcome: (d: Deployment, ok: boolean) => void;
+  /** `until`: ms on the router's clock. */
+  onCooldown: (d: Deployment, until: number) => void;
+  /** A failure's error and its classification come along (the observer names its class and status). */
+  onOutcome: (d: Deployment, ok: boolean, err?: unknown, e?: ErrorInfo) => void;
 }
 
 function tokensOf(env: Env, ctx: CallContext): number {
@@ -141,7 +143,7 @@ function onFailure(g: GroupRuntime, pos: number, b: Booking, err: unknown, env: 
   env.state.release(g, pos, { usage: b.usage, tokens: -b.tokens, busy: b.busy,
     ...(penalty ? { latency: ROUTER_DEFAULTS.timeoutPenalty } : {}) }, now);
   const counts = g.countOutcome(pos, false, now);
-  env.onOutcome(d, false);
+  env.onOutcome(d, false, err, e);
   ctx.failed.add(d.id);
   const seconds = ctx.cooldownTime ?? cooldownSeconds(d, e, env.settings);
   if (!cooldownApplies(d, e, seconds, env.settings)) return;
@@ -149,7 +151,7 @@ function onFailure(g: GroupRuntime, pos: number, b: Booking, err: unknown, env: 
   const facts = { e, groupSize: g.n, successes: counts.successes, fails: counts.fails, recentFails: recent };
   if (shouldCooldown(facts, env.settings)) {
     env.state.cool(g, pos, seconds, e.status, now);
-    env.onCooldown(d);
+    env.onCooldown(d, now + seconds * 1000);
   }
 }
 

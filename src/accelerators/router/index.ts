@@ -1,5 +1,6 @@
 // Public surface of the router accelerator (pure: knows nothing about litellm).
 export { RouterCore, type RouterCoreOptions, type RouterStats } from './router';
+export type { RouterObserver } from './observer';
 export { CallerAbort, type CallFn } from './attempt';
 export { parseRouterConfig, checkModelList, checkRouterSettings, resolveEnv, type RawSections,
   type ParseOptions } from './config';

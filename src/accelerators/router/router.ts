@@ -6,6 +6,7 @@ import { fallbacksAfter, listsFor, type FallbackLists } from './fallback';
 import { GroupRuntime } from './group';
 import { hiddenParams, maskedEntry, splitControls, type Controls, type HiddenParams } from './request';
 import { policyRetries, retryDelay, shouldRetry } from './retry';
+import { errorClassOf, NO_OBSERVER, type RouterObserver } from './observer';
 import { MemoryState, type RouterState } from './state';
 import type { Deployment, DeploymentConfig, RouterConfig, RouterSettings } from './types';
 
@@ -23,6 +24,8 @@ export interface RouterCoreOptions {
   /** Prompt tokens of a request (messages, or input for embeddings). */
   countTokens?: (request: { messages?: unknown; input?: unknown }) => number;
   countText?: (text: string) => number;
+  /** Told each deployment outcome, cooldown and fallback as the router decides them (default: nobody). */
+  observer?: RouterObserver;
 }
 
 export interface RouterStats {
@@ -56,6 +59,7 @@ export class RouterCore {
   readonly #stats: RouterStats = {
     calls: 0, successes: 0, failures: 0, retries: 0, fallbacks: 0, cooldowns: 0, deployments: {},
   };
+  #observer: RouterObserver;
 
   constructor(o: RouterCoreOptions) {
     this.settings = o.config.settings;
@@ -63,6 +67,7 @@ export class RouterCore {
     this.#state = o.state ?? new MemoryState();
     this.#random = o.random ?? Math.random;
     this.#now = o.now ?? Date.now;
+    this.#observer = o.observer ?? NO_OBSERVER;
     const count = o.countTokens ?? ((r: { messages?: unknown; input?: unknown }) => roughTokens(r.messages ?? r.input));
     const countText = o.countText ?? ((t: string) => Math.ceil(t.length / 4));
     const calls = o.calls;
@@ -89,15 +94,37 @@ export class RouterCore {
         if (fn === undefined) throw new TypeError(`router: no ${kind} function to call deployments with`);
         return fn;
       },
-      onCooldown: (d) => {
+      onCooldown: (d, until) => {
         this.#stats.cooldowns++;
         this.#dstat(d).cooldowns++;
+        this.#tell((o) => o.onCooldown?.(d, until));
       },
-      onOutcome: (d, ok) => {
+      onOutcome: (d, ok, err, e) => {
         this.#dstat(d).calls++;
         if (!ok) this.#dstat(d).failures++;
+        this.#tell((o) => (ok ? o.onOutcome?.(d, 'success')
+          : o.onOutcome?.(d, 'failure', errorClassOf(err), e?.status)));
       },
     };
+  }
+
+  /** Who is told the router's decisions (see RouterObserver); set to undefined for nobody. */
+  get observer(): RouterObserver | undefined {
+    return this.#observer === NO_OBSERVER ? undefined : this.#observer;
+  }
+
+  set observer(o: RouterObserver | undefined) {
+    this.#observer = o ?? NO_OBSERVER;
+  }
+
+  #tell(f: (o: RouterObserver) => void): void {
+    const o = this.#observer;
+    if (o === NO_OBSERVER) return;
+    try {
+      f(o);
+    } catch {
+      // an observer's failure is its own
+    }
   }
 
   #dstat(d: Deployment): RouterStats['deployments'][string] {
@@ -193,11 +220,16 @@ export class RouterCore {
         d++;
         ctx.fallbacks = d;
         this.#stats.fallbacks++;
+        let answer: unknown;
         try {
-          return await this.#withFallbacks(next, ctx, controls, lists, tried, d);
+          answer = await this.#withFallbacks(next, ctx, controls, lists, tried, d);
         } catch (e2) {
           if (e2 instanceof CallerAbort) throw e2;
+          this.#tell((o) => o.onFallback?.(String(ctx.params.model), next.name, false));
+          continue;
         }
+        this.#tell((o) => o.onFallback?.(String(ctx.params.model), next.name, true));
+        return answer;
       }
       // LiteLLM raises the first group's error when its fallbacks fail too.
       throw err;
