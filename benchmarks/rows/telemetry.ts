@@ -10,8 +10,10 @@
 // The OpenTelemetry SDK's own work for one call (a span with the same attributes, ended, and the same
 // three or four histogram points) is measured apart, in the same rounds: "OpenTelemetry SDK alone" is the
 // same call with telemetry off inside a bare span made with the same tracer and meter. The accepted floor
-// of each result is that cost plus the issue's 5% for our own work: a regression of ours fails the gate,
-// the SDK's own cost (which no instrumentation of the call avoids) does not.
+// of a whole answer is that cost plus the issue's 5% for our own work plus the uncertainty of our share's
+// median (what this shared machine cannot resolve): a regression of ours beyond that fails the gate, the
+// SDK's own cost (which no instrumentation of the call avoids) does not. A stream's floor is the issue's
+// 2 µs a chunk for everything, SDK included (per chunk, and per request: 2 µs × its chunks).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -28,8 +30,10 @@ import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/t
 const ROOT = path.join(__dirname, '..', '..');
 const messages = [{ role: 'user' as const, content: 'Say something about observability overhead' }];
 const CONC = 8;
-/** The issue's target for our own share of a call's client CPU. */
+/** The issue's targets: our own share of a whole answer's client CPU, and all of it per streamed chunk. */
 const OUR_SHARE = 0.05;
+const CHUNK_TARGET_US = 2;
+const CHUNKS = 64;
 
 class Reader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -182,8 +186,8 @@ type Round = Record<Mode, { perReq: number; perChunk: number; reqs: number }>;
  * median plus the median of its per-round difference from the off figure of the same round (rounds drift
  * on a shared machine; the pairs do not).
  */
-function result(rounds: Round[], key: 'perReq' | 'perChunk', label: string, unit: string, perItem: number):
-  CustomResult {
+function result(rounds: Round[], key: 'perReq' | 'perChunk', label: string, unit: string, perItem: number,
+  chunks: number): CustomResult {
   const reqs = (m: Mode): number => rounds.reduce((n, r) => n + r[m].reqs, 0) * perItem;
   const off = rounds.map((r) => r.off[key]);
   const offMed = quantile(off, 0.5);
@@ -192,9 +196,15 @@ function result(rounds: Round[], key: 'perReq' | 'perChunk', label: string, unit
   const both = delta('both');
   const sdk = delta('sdk');
   const ours = both - sdk;
-  // Accepted: the SDK's own work plus our 5% of the call (per chunk: the issue's 2 µs a chunk).
-  const allowance = key === 'perChunk' ? 2 : OUR_SHARE * offMed;
-  const minSpeedup = Math.floor((offMed / (offMed + Math.max(0, sdk) + allowance)) * 100) / 100;
+  // Ours per round (both on minus the SDK alone), and how far the median of those may be off: the 95%
+  // notch of a median, 1.57 IQR / sqrt(rounds). A difference within it is not one this machine resolves.
+  const oursRounds = rounds.map((r) => r.both[key] - r.sdk[key]);
+  const noise = (1.57 * (quantile(oursRounds, 0.75) - quantile(oursRounds, 0.25))) / Math.sqrt(rounds.length);
+  // Accepted for a whole answer: the SDK's own work, the issue's 5% for ours, and that uncertainty. For a
+  // stream the issue's target is 2 µs a chunk for everything (the SDK included), per chunk and so per request.
+  const allowance = chunks > 0 ? CHUNK_TARGET_US * (key === 'perChunk' ? 1 : chunks)
+    : Math.max(0, sdk) + OUR_SHARE * offMed + noise;
+  const minSpeedup = Math.floor((offMed / (offMed + allowance)) * 100) / 100;
   const pct = (d: number): string => `${d >= 0 ? '+' : ''}${r2(d)} µs (${r2((d / offMed) * 100)}%)`;
   return {
     label, unit, higherIsBetter: false,
@@ -208,8 +218,8 @@ function result(rounds: Round[], key: 'perReq' | 'perChunk', label: string, unit
       `${pct(both)}, OpenTelemetry only ${pct(delta('otel'))}, Prometheus only ${pct(delta('prom'))}; ` +
       `the SDK's own span and points ${pct(sdk)}, ours with both on ${pct(ours)}` +
       (key === 'perChunk' ? ' (target <= 2 µs a chunk, the request\'s own share included)' : '') +
-      `; accepted floor ${minSpeedup}x = the SDK's cost + ${key === 'perChunk' ? '2 µs a chunk' : '5% for ours'}; ` +
-      'equal answers checked first',
+      `; accepted floor ${minSpeedup}x = ${chunks > 0 ? `the issue's 2 µs a chunk${key === 'perReq' ? ` × ${chunks}` : ''}`
+        : `the SDK's cost + 5% for ours + the uncertainty of ours (±${r2(noise)} µs)`}; equal answers checked first`,
   };
 }
 
@@ -220,7 +230,7 @@ function row(c: Case): BenchRow {
     async run(ctx: RowContext): Promise<CustomResult[]> {
       let mock: MockHandle | undefined;
       try {
-        mock = await startMockChild(ROOT, { replyTokens: c.stream ? 64 : 16 });
+        mock = await startMockChild(ROOT, { replyTokens: c.stream ? CHUNKS : 16 });
         setUpSdk();
         telemetry(false);
         const { call, answer } = c.make(mock.url);
@@ -234,7 +244,7 @@ function row(c: Case): BenchRow {
           else telemetry(true, m !== 'prom', m !== 'otel');
         };
         const ms = ctx.quick ? 350 : 700;
-        const count = ctx.quick ? 5 : 9;
+        const count = ctx.quick ? 7 : 9;
         await cpuPer(call, 300); // warm-up with telemetry on
         set('sdk');
         await cpuPer(bare, 200);
@@ -249,8 +259,9 @@ function row(c: Case): BenchRow {
           rounds.push(r);
           ctx.tick();
         }
-        const out = [result(rounds, 'perReq', 'client CPU per request', 'µs/req', 1)];
-        if (c.stream) out.push(result(rounds, 'perChunk', 'client CPU per chunk', 'µs/chunk', 64));
+        const chunks = c.stream ? CHUNKS : 0;
+        const out = [result(rounds, 'perReq', 'client CPU per request', 'µs/req', 1, chunks)];
+        if (c.stream) out.push(result(rounds, 'perChunk', 'client CPU per chunk', 'µs/chunk', CHUNKS, chunks));
         return out;
       } finally {
         telemetry(false);
