@@ -42,7 +42,7 @@ const IDENTIFIERS = ['request', 'response', 'userId', 'tokenCount', 'maxRetries'
   'stream', 'chunk', 'latencyMs', 'model_name', 'api_base', 'fallbacks', 'cooldown', 'isEnabled', 'getRouter', 'parseUsage'];
 const CODE_LINES = [
   (r: () => number, a: string, b: string) => `const ${a} = await ${b}(${Math.floor(r() * 1000)}, { timeout: ${Math.floor(r() * 60_000)} });`,
-  (_r: () => number, a: string, b: string) => `if (${a} !== undefined && ${a}.length > 0) {`,
+  (_r: () => number, a: string) => `if (${a} !== undefined && ${a}.length > 0) {`,
   (_r: () => number, a: string, b: string) => `  return ${b}.map((x) => x.${a} ?? null).filter(Boolean);`,
   () => '}',
   (_r: () => number, a: string, b: string) => `def ${a}(self, ${b}: int = 0, **kwargs) -> dict:`,
