@@ -28,7 +28,7 @@ export function version(): string {
   return own().version;
 }
 
-/** The Node range of package.json "engines" ('>=20.6'). */
+/** The Node range of package.json "engines" (e.g. '>=20.18.1'). */
 export function nodeRange(): string | undefined {
   return own().engines;
 }

@@ -71,7 +71,7 @@ const FEATURE_HELP: Record<FeatureName, string> = {
   connection_pooling: 'pooled HTTP (undici) under the SDK clients litellm builds',
   streaming: 'the streaming fast path (SSE and NDJSON decoding)',
   handler_lookup: "litellm's model-to-handler lookup without a RegExp per call",
-  lazy_loading: "litellm's provider SDKs and encoder load on first use; `on` or `off`, read when litellm loads",
+  lazy_loading: "litellm's provider SDKs load on first use; `on` or `off`, read when litellm loads",
   router: "LiteLLM's Router in `completion()` and `embedding()` for the model names of the config's `model_list`",
   telemetry: 'OpenTelemetry spans and metrics, Prometheus metrics and cost of litellm calls and openai SDK requests',
 };
