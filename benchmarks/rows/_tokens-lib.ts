@@ -23,8 +23,8 @@ export interface LitellmTokens extends Fns {
   original: Fns;
   /**
    * litellm's own functions under the shim, its toUsage rows left out: they count through the
-   * js-tiktoken table's encoder (`encode(text).length`, no memo). The alternative to litellm's rows
-   * that item 5 of issue 16 measures.
+   * js-tiktoken table's encoder (`encode(text).length`, no memo). The alternative to litellm's rows,
+   * measured to decide whether they are worth keeping.
    */
   viaEncoder: Fns;
 }

@@ -350,7 +350,7 @@ const exactRow: BenchRow = {
       }
       return { unit: 'calls', higherIsBetter: false, baseline: pct(100), accelerated: pct(admitted),
         note: `per deployment ${JSON.stringify(total)}; LiteLLM's v2 looks rpm up under the wrong key `
-          + '(its issue 7395) and would admit more' };
+          + '(BerriAI/litellm#7395) and would admit more' };
     } finally {
       await server.stop();
     }

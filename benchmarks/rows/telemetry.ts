@@ -30,7 +30,7 @@ import type { BenchRow, CustomResult, RowContext, SampleSummary } from '../lib/t
 const ROOT = path.join(__dirname, '..', '..');
 const messages = [{ role: 'user' as const, content: 'Say something about observability overhead' }];
 const CONC = 8;
-/** The issue's targets: our own share of a whole answer's client CPU, and all of it per streamed chunk. */
+/** The targets: our own share of a whole answer's client CPU, and all of it per streamed chunk. */
 const OUR_SHARE = 0.05;
 const CHUNK_TARGET_US = 2;
 const CHUNKS = 64;
@@ -218,7 +218,7 @@ function result(rounds: Round[], key: 'perReq' | 'perChunk', label: string, unit
       `${pct(both)}, OpenTelemetry only ${pct(delta('otel'))}, Prometheus only ${pct(delta('prom'))}; ` +
       `the SDK's own span and points ${pct(sdk)}, ours with both on ${pct(ours)}` +
       (key === 'perChunk' ? ' (target <= 2 µs a chunk, the request\'s own share included)' : '') +
-      `; accepted floor ${minSpeedup}x = ${chunks > 0 ? `the issue's 2 µs a chunk${key === 'perReq' ? ` × ${chunks}` : ''}`
+      `; accepted floor ${minSpeedup}x = ${chunks > 0 ? `the target of 2 µs a chunk${key === 'perReq' ? ` × ${chunks}` : ''}`
         : `the SDK's cost + 5% for ours + the uncertainty of ours (±${r2(noise)} µs)`}; equal answers checked first`,
   };
 }

@@ -3,7 +3,7 @@
  *
  * A plain timer per command also counts the time this process's event loop was busy elsewhere: with
  * thousands of calls in flight, the reply sits unread in the socket while the timer fires first, and a
- * healthy Redis is declared down (issue: fail-open then over-admits). Here one watchdog serves every
+ * healthy Redis is declared down (and fail-open then over-admits). Here one watchdog serves every
  * command of a store: it ticks every timeoutMs / 4, credits at most one tick per tick (time the loop
  * was blocked is not Redis's), and judges only after the poll phase has read whatever the socket
  * holds (setImmediate after the timer). Any reply or connection event resets the count: Redis is

@@ -1,6 +1,6 @@
 // The two index structures every pick runs on: O(log n) per update and per pick, so a pick costs
 // about the same at 10 and at 1000 deployments (LiteLLM scans every deployment per pick, and its
-// latency and cost strategies scan them once per deployment: quadratic, its issue 21270).
+// latency and cost strategies scan them once per deployment: quadratic, BerriAI/litellm#21270).
 
 /** Sums of non-negative weights with weighted sampling (Fenwick tree). */
 export class WeightTree {
