@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../src/mock/content';
 import { RouterCore, parseRouterConfig, type CallFn, type Deployment, type RouterState } from '../../src/accelerators/router';
 
 // A router over fake deployments: each call goes to `answer(deployment, params)`, the clock and
@@ -46,14 +47,5 @@ export function fakeRouter(modelList: unknown[], o: FakeOptions = {}, clock = ne
 
 export const messages = [{ role: 'user', content: 'Hey, how is it going?' }];
 
-/** A seeded PRNG (mulberry32): distributions checked without flaky draws. */
-export function seeded(seed = 1): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the mock's mulberry32): distributions checked without flaky draws. */
+export const seeded = (seed = 1): (() => number) => mulberry32(seed);
