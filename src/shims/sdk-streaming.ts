@@ -86,24 +86,26 @@ export function fastFromSSEResponse(mode: Mode, fixedRules?: SseRules) {
         return original.apply(this, args as unknown as unknown[]);
       }
       let consumed = false;
-      async function* iterator(): AsyncGenerator<unknown> {
-        if (consumed) {
+      // A plain function returning the fast reader itself: a delegating generator here would add a
+      // promise hop per chunk. The reader runs begin() at its first next(), where the SDK checks.
+      const iterator = (): AsyncGenerator<unknown> => sseJson({
+        body: body!,
+        rules,
+        signal: controller.signal,
+        abort: () => controller.abort(),
+        handOver: (rest) => {
+          const rebuilt = [{ body: rest, headers: response.headers }, ...Array.prototype.slice.call(args, 1)];
+          return original.apply(Stream, rebuilt) as AsyncIterable<unknown>;
+        },
+        begin: () => {
+          if (!consumed) {
+            consumed = true;
+            return undefined;
+          }
           if (mode === 'v4') throw new Error('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
-          yield* consumedError(original, Stream);
-          return;
-        }
-        consumed = true;
-        yield* sseJson({
-          body: body!,
-          rules,
-          signal: controller.signal,
-          abort: () => controller.abort(),
-          handOver: (rest) => {
-            const rebuilt = [{ body: rest, headers: response.headers }, ...Array.prototype.slice.call(args, 1)];
-            return original.apply(Stream, rebuilt) as AsyncIterable<unknown>;
-          },
-        });
-      }
+          return consumedError(original, Stream);
+        },
+      });
       return mode === 'v4' ? new (Stream as unknown as StreamClass)(iterator, controller)
         : new (Stream as unknown as StreamClass)(iterator, controller, client);
     };

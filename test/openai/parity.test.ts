@@ -84,6 +84,15 @@ const CASES: [string, Call, Record<string, unknown>?][] = [
     for await (const _ of s) { /* all */ }
     for await (const _ of s) { /* throws */ }
   }],
+  // The SDK marks a stream consumed at the first next(), not when an iterator is made.
+  ['stream: two iterators made, the second read first', (c) => async () => {
+    const s = await c.chat.completions.create({ ...params, stream: true });
+    const first = s[Symbol.asyncIterator]();
+    const second = s[Symbol.asyncIterator]();
+    const out: unknown[] = [];
+    for (let r = await second.next(); !r.done; r = await second.next()) out.push(r.value.choices[0]?.delta?.content);
+    return { out, first: await settle(first.next()) };
+  }],
   ['stream tee', (c) => async () => {
     const [a, b] = (await c.chat.completions.create({ ...params, stream: true })).tee();
     const read = async (s: any) => {

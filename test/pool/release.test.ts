@@ -10,16 +10,19 @@ let srv: http.Server;
 let url: string;
 let open = 0;
 let closed = 0;
+let sockets = 0;
 
 beforeAll(async () => {
   srv = http.createServer((req, res) => {
     req.resume();
     if (req.url === '/ok') return void res.end('ok');
+    if (req.url === '/whole') return void res.end('data: {"a":1}\n\ndata: [DONE]\n\n');
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     res.write('{"model":"x","response":"a","done":false}\n');
     open++;
     res.on('close', () => { closed++; });
   });
+  srv.on('connection', () => { sockets++; });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(srv.address() as any).port}`;
 });
@@ -86,6 +89,27 @@ describe('leaving a pooled stream early frees its socket', () => {
       });
     }
   }
+
+  // openai 7 cancels the body right after `[DONE]`, when its end has usually arrived already.
+  it('a body cancelled once it arrived whole ends quietly and its socket serves the next request', async () => {
+    const registry = new DispatcherRegistry({ connections: 1 });
+    const pooled = createPooledFetch({ registry, fallback: fetch, response: 'web' });
+    try {
+      const before = sockets;
+      for (let i = 0; i < 12; i++) {
+        const res: any = await pooled(`${url}/whole`);
+        const reader = res.body.getReader();
+        expect((await reader.read()).done).toBe(false);
+        await new Promise((r) => setTimeout(r, 5));
+        await reader.cancel();
+        expect(await reader.read()).toEqual({ done: true, value: undefined });
+      }
+      expect(await (await pooled(`${url}/ok`)).text()).toBe('ok');
+      expect(sockets - before).toBe(1);
+    } finally {
+      await registry.destroy();
+    }
+  });
 
   it('a read after cancel() is done; a reader after releaseLock() is detached', async () => {
     const registry = new DispatcherRegistry({ connections: 2 });

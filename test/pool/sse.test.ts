@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseDecoder } from '../../src/accelerators/pool';
 import { applyAcceleration, removeAcceleration } from '../../src/index';
+import { allStats } from '../../src/stats/registry';
 
 // The SSE decoder against the openai SDK's own (_iterSSEMessages), on the same bytes cut at every
 // place, and litellm's OpenAI stream plain vs pooled on odd but valid event streams.
@@ -127,4 +128,35 @@ describe('litellm OpenAI streams, plain vs pooled', () => {
       }
     });
   }
+});
+
+describe("openai 4's Stream (litellm's copy), plain vs the fast reader", () => {
+  const { Stream } = require(require.resolve('openai/streaming', { paths: [require.resolve('litellm')] }));
+  afterAll(async () => {
+    await removeAcceleration();
+  });
+
+  // The SDK marks a stream consumed at the first next(): a second iterator made before any read works.
+  it('two iterators, the second read first: its chunks, then the consumed-stream error', async () => {
+    const run = async () => {
+      const response = { body: (async function* () { yield Buffer.from(BODIES.plain); })(), headers: new Headers() };
+      const s = Stream.fromSSEResponse(response, new AbortController());
+      const first = s[Symbol.asyncIterator]();
+      const second = s[Symbol.asyncIterator]();
+      const out: unknown[] = [];
+      for (let r = await second.next(); !r.done; r = await second.next()) out.push(r.value.choices[0].delta.content);
+      const err = await first.next().then(() => undefined, (e: Error) => `${e.constructor.name}: ${e.message}`);
+      return { out, err };
+    };
+    applyAcceleration({ features: { streaming: 'off' } });
+    const plain = await run();
+    applyAcceleration({ features: { streaming: 'on' } });
+    const fastReads = () => allStats().filter((x) => x.component === 'openai.Stream.fromSSEResponse').reduce((n, x) => n + x.accelerated, 0);
+    const before = fastReads();
+    const fast = await run();
+    expect(fastReads()).toBeGreaterThan(before);
+    expect(plain.out).toEqual(['Hé', 'llo 😀']);
+    expect(plain.err).toContain('consumed stream');
+    expect(fast).toEqual(plain);
+  });
 });

@@ -207,7 +207,13 @@ export class BodySource {
       this.#held = undefined;
       this.#settle(DONE, undefined);
       const s = this.#stream;
-      if (!s.destroyed) {
+      if (receivedWhole(s)) {
+        // Its socket is back in the pool already: let the buffered rest flow out and end. destroy()
+        // here would build a RequestAbortedError (and its stack) for nothing, on every openai 7
+        // stream, whose reader cancels the body right after `[DONE]`.
+        s.on('error', noop);
+        s.resume();
+      } else if (!s.destroyed) {
         s.on('error', noop);
         s.destroy();
       }

@@ -29,6 +29,12 @@ export interface SseJsonSource {
   abort(): void;
   /** The library's own reader over the rest of the stream: its values and errors pass through as they are. */
   handOver(rest: AsyncIterable<Uint8Array>): AsyncIterable<unknown>;
+  /**
+   * Called at the first next(), as the SDKs' generators check "consumed" there: what to yield
+   * instead of the stream (the SDK's consumed-stream error), or undefined to read it; what it
+   * throws rejects that next().
+   */
+  begin?(): AsyncIterable<unknown> | undefined;
 }
 
 const LF = 10;
@@ -145,6 +151,11 @@ async function* restOf(head: Uint8Array, it: AsyncIterator<unknown>): AsyncGener
 }
 
 export async function* sseJson(src: SseJsonSource): AsyncGenerator<unknown> {
+  const instead = src.begin?.();
+  if (instead !== undefined) {
+    yield* instead;
+    return;
+  }
   const { rules, signal } = src;
   const cutter = new EventCutter();
   const it = src.body[Symbol.asyncIterator]();
