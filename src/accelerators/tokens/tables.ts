@@ -14,6 +14,8 @@ export const MAX_TOKEN_BYTES = 255;
 const P = 0x01000193;
 const GOLDEN = 0x9e3779b1;
 const MEMO_SLOTS = 65536;
+/** The filter of token hashes: 2^20 bits (128 KB), ~10% set for cl100k's 100k tokens. */
+const FILTER_BITS = 20;
 const POW = new Int32Array(MAX_TOKEN_BYTES + 1);
 POW[0] = 1;
 for (let i = 1; i < POW.length; i++) POW[i] = Math.imul(POW[i - 1], P);
@@ -44,6 +46,8 @@ export class RankTables {
   #spanned: Uint8Array | undefined;
   /** A direct-mapped memo of merge(a, b) as (a, b, rank) triples: runs ask the same pairs again and again. */
   #memo: Int32Array | undefined;
+  /** One bit per hash value (top bits of h * GOLDEN) of some token: a clear bit proves "no token". */
+  #filter: Int32Array | undefined;
   /** Rank of the one-byte token b. */
   readonly single = new Int32Array(256);
   /** Rank of the two-byte token (b0 << 8 | b1), or NO_RANK. */
@@ -204,22 +208,35 @@ export class RankTables {
    * memory the merge has in cache anyway.
    */
   merge(a: number, b: number, buf?: Uint8Array, start = 0): number {
+    const info = this.#info;
+    const lb = info[4 * b + 3];
+    const len = info[4 * a + 3] + lb;
+    if (len > this.#maxLength) return NO_RANK;
+    const h = (Math.imul(info[4 * a + 1], POW[lb]) + info[4 * b + 1]) | 0;
+    // Most pairs a long merge asks about are no token (random letters: 19 in 20). The filter, small
+    // enough to stay in cache, answers those without a probe of the 4-8 MB slot table.
+    const filter = this.#filter ?? this.#buildFilter();
+    const bit = Math.imul(h, GOLDEN) >>> (32 - FILTER_BITS);
+    if ((filter[bit >>> 5] & (1 << (bit & 31))) === 0) return NO_RANK;
     const memo = (this.#memo ??= new Int32Array(MEMO_SLOTS * 3).fill(-1));
     const m = 3 * ((Math.imul(a, 0x2545f491) ^ b) & (MEMO_SLOTS - 1));
     if (memo[m] === a && memo[m + 1] === b) return memo[m + 2];
-    const info = this.#info;
-    const la = info[4 * a + 3];
-    const lb = info[4 * b + 3];
-    const len = la + lb;
-    let r = NO_RANK;
-    if (len <= this.#maxLength) {
-      const h = (Math.imul(info[4 * a + 1], POW[lb]) + info[4 * b + 1]) | 0;
-      r = buf === undefined ? this.#findPair(h, len, a, b) : this.#findAt(buf, start, len, h);
-    }
+    const r = buf === undefined ? this.#findPair(h, len, a, b) : this.#findAt(buf, start, len, h);
     memo[m] = a;
     memo[m + 1] = b;
     memo[m + 2] = r;
     return r;
+  }
+
+  #buildFilter(): Int32Array {
+    const filter = new Int32Array(1 << (FILTER_BITS - 5));
+    const info = this.#info;
+    for (let r = 0; r < this.size; r++) {
+      if (info[4 * r + 3] === 0) continue;
+      const bit = Math.imul(info[4 * r + 1], GOLDEN) >>> (32 - FILTER_BITS);
+      filter[bit >>> 5] |= 1 << (bit & 31);
+    }
+    return (this.#filter = filter);
   }
 
   /** find() by hash and length, then the bytes: for merges, whose candidates are often longer than 8 bytes. */
