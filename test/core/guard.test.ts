@@ -32,6 +32,16 @@ describe('guard', () => {
     expect(unwrap(g)).toBe(original);
   });
 
+  it('times the first 256 accelerated calls, then one in 16, and counts every call', () => {
+    setMode('on');
+    const id = component();
+    const g = guard({ component: id, feature: 'streaming', original: () => 'orig', accelerated: () => 'fast' });
+    for (let i = 0; i < 300; i++) g();
+    const s = statsFor(id, 'streaming');
+    expect([s.calls, s.accelerated]).toEqual([300, 300]);
+    expect(s.acceleratedNs.count).toBe(256 + 2); // calls 272 and 288
+  });
+
   it('on: runs the accelerated path and counts it; off: the original, uncounted', () => {
     setMode('on');
     const id = component();

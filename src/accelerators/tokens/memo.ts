@@ -71,7 +71,7 @@ export class TokenMemo {
   store(encoding: string, text: string, n: number): void {
     if (text.length < this.#minChars || this.#maxBytes === 0) return;
     const map = this.#map(encoding);
-    if (!map.has(text)) this.#insert(map, text, n);
+    if (!map.has(text) && entrySize(text) <= this.#maxBytes) this.#insert(map, flatCopy(text), n);
   }
 
   /** Count through the memo: `counter.count` runs only on a miss (an object, so no closure per call). */
@@ -84,8 +84,11 @@ export class TokenMemo {
     const hit = this.#hit(map, text);
     if (hit !== undefined) return hit;
     this.#misses++;
-    const n = counter.count(text);
-    this.#insert(map, text, n);
+    // Counted from the copy: reading a flat string is faster than reading through a concatenation
+    // or a slice (a chat message built with a template literal is one), and the copy is made anyway.
+    const key = flatCopy(text);
+    const n = counter.count(key);
+    this.#insert(map, key, n);
     return n;
   }
 
@@ -108,10 +111,10 @@ export class TokenMemo {
     return v >>> 1;
   }
 
-  #insert(map: Map<string, number>, text: string, n: number): void {
-    const size = text.length * 2 + ENTRY_OVERHEAD;
+  /** `key` must be a flatCopy: the map keeps it. */
+  #insert(map: Map<string, number>, key: string, n: number): void {
+    const size = entrySize(key);
     if (size > this.#maxBytes) return;
-    const key = flatCopy(text);
     map.set(key, n * 2);
     this.#queueMaps.push(map);
     this.#queueKeys.push(key);
@@ -140,7 +143,7 @@ export class TokenMemo {
         continue;
       }
       map.delete(key);
-      this.#bytes -= key.length * 2 + ENTRY_OVERHEAD;
+      this.#bytes -= entrySize(key);
       this.#entries--;
       this.#evictions++;
     }
@@ -179,10 +182,16 @@ export class TokenMemo {
   }
 }
 
+function entrySize(text: string): number {
+  return text.length * 2 + ENTRY_OVERHEAD;
+}
+
 /**
- * A copy of `text` that shares no memory with any other string. V8 makes a slice of 13+ characters a
- * view into its parent; concatenating and slicing again flattens the text into a fresh string first.
+ * A copy of `text` that shares no memory with any other string, and is flat (a sequential string:
+ * the fastest to read and to compare). V8 makes a slice of 13+ characters a view into its parent and
+ * a concatenation a pair of pointers; joining two parts of an array allocates one new string and
+ * copies both into it (an array of one, or with an empty part, would return the text itself).
  */
 export function flatCopy(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
+  return text.length < 13 ? text : [text.slice(0, 1), text.slice(1)].join('');
 }
