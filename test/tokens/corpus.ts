@@ -1,17 +1,9 @@
 // Deterministic text generator for the parity tests: every script and edge class the pre-tokenizer
 // and the merges treat differently. Seeded, so a failure names a reproducible text.
 
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/mock/content';
+
+export const prng = (seed: number): (() => number) => mulberry32(seed);
 
 const LATIN = ['the', 'quick', 'brown', 'fox', 'Über', 'naïve', 'café', 'résumé', 'Straße', 'jalapeño', 'HELLO', 'World', 'don\'t', 'I\'LL', 'it\'S', 'we\'re', 'they\'VE', 'it\u017Fs', 'x\'\u017F', 'ÆØÅ', 'ǅemal', 'ﬁne'];
 const CJK = ['日本語', 'テキスト', '中文字符', '한국어', '漢字', 'ひらがな', 'カタカナ', '。', '、', '「引用」', '𠀀𠀁'];
@@ -91,3 +83,14 @@ export function longPieces(): string[] {
     'éàü'.repeat(300),
   ];
 }
+
+/** Every kind of value an app may pass as allowedSpecial / disallowedSpecial, valid or not. */
+export const SPECIAL_ARGUMENTS: Record<string, unknown> = {
+  undefined: undefined, null: null, empty: [], eot: ['<|endoftext|>'], two: ['<|fim_prefix|>', '<|endofprompt|>'],
+  all: 'all', none: 'none', name: '<|endoftext|>', emptyString: '', other: ['junk'], numbers: [1], object: {},
+  set: new Set(['<|endoftext|>']), mixed: ['<|endoftext|>', 1], blank: [''], overlapping: ['<|endo', '<|endoftext|>'],
+};
+
+/** Texts around special tokens: inside, split, overlapping, next to lone surrogates. */
+export const SPECIAL_TEXTS = ['a<|endoftext|>b<|fim_prefix|>c junk', 'plain text', '<|endoftext|>', 'x<|endofprompt|><|endoftext|>y',
+  '<|endoftext<|endoftext|>|>', 'a\uD800<|endoftext|>\uDC00b', 'none of e here', ''];

@@ -16,7 +16,7 @@ import { SPECIAL_TOKENS } from '../../src/accelerators/tokens/special';
 import { readTableFile, writeTableFile } from '../../src/accelerators/tokens/table-file';
 import { NO_RANK, rankListData, RankTables } from '../../src/accelerators/tokens/tables';
 import { TiktokenRules } from '../../src/accelerators/tokens/tiktoken-rules';
-import { generateCorpus, prng } from './corpus';
+import { generateCorpus, prng, SPECIAL_ARGUMENTS, SPECIAL_TEXTS } from './corpus';
 
 const require = createRequire(import.meta.url);
 // litellm's own js-tiktoken, the one an app reaches through litellm.
@@ -86,13 +86,8 @@ describe.each(ENCODINGS)('library encoders (%s)', (encoding) => {
   });
 
   it('special-token arguments in every combination: the same result or the same error', () => {
-    const values: Record<string, unknown> = {
-      undefined: undefined, null: null, empty: [], eot: ['<|endoftext|>'], two: ['<|fim_prefix|>', '<|endofprompt|>'],
-      all: 'all', none: 'none', name: '<|endoftext|>', emptyString: '', other: ['junk'], numbers: [1], object: {},
-      set: new Set(['<|endoftext|>']), mixed: ['<|endoftext|>', 1], blank: [''], overlapping: ['<|endo', '<|endoftext|>'],
-    };
-    const texts = ['a<|endoftext|>b<|fim_prefix|>c junk', 'plain text', '<|endoftext|>', 'x<|endofprompt|><|endoftext|>y',
-      '<|endoftext<|endoftext|>|>', 'a\uD800<|endoftext|>\uDC00b', 'none of e here', ''];
+    const values = SPECIAL_ARGUMENTS;
+    const texts = SPECIAL_TEXTS;
     const tk = TiktokenRules.create(encoding)!;
     const js = JsTiktokenRules.create(encoding)!;
     const tkRef = wasmEncoding(encoding);

@@ -9,7 +9,7 @@ import { applyAcceleration, getPatchStatus, getPerformanceStats, removeAccelerat
 import { ENCODINGS } from '../../src/accelerators/tokens/encodings';
 import { isGuarded } from '../../src/shims/guard';
 import { mapsBuilt } from '../../src/shims/js-tiktoken';
-import { generateCorpus } from './corpus';
+import { generateCorpus, SPECIAL_ARGUMENTS, SPECIAL_TEXTS } from './corpus';
 import { plainCopy } from './plain-copy';
 
 const require = createRequire(import.meta.url);
@@ -104,13 +104,8 @@ describe.each(ENCODINGS)('js-tiktoken under the shim (%s)', (encoding) => {
   });
 
   it('special-token arguments in every combination: the same ids or the same error', () => {
-    const values: Record<string, unknown> = {
-      undefined: undefined, null: null, empty: [], eot: ['<|endoftext|>'], two: ['<|fim_prefix|>', '<|endofprompt|>'],
-      all: 'all', none: 'none', name: '<|endoftext|>', emptyString: '', other: ['junk'], numbers: [1], object: {},
-      set: new Set(['<|endoftext|>']), mixed: ['<|endoftext|>', 1], blank: [''], overlapping: ['<|endo', '<|endoftext|>'],
-    };
-    const texts = ['a<|endoftext|>b<|fim_prefix|>c junk', 'plain text', '<|endoftext|>', 'x<|endofprompt|><|endoftext|>y',
-      '<|endoftext<|endoftext|>|>', 'a\uD800<|endoftext|>\uDC00b', 'none of e here', ''];
+    const values = SPECIAL_ARGUMENTS;
+    const texts = SPECIAL_TEXTS;
     const ref = plainOf(encoding);
     const enc = app.getEncoding(encoding);
     const bad: string[] = [];

@@ -8,7 +8,7 @@ import { applyAcceleration, getPatchStatus, getPerformanceStats, removeAccelerat
 import { encodeTokens } from '../../src/accelerators/tokens/count';
 import { ENCODINGS } from '../../src/accelerators/tokens/encodings';
 import { wasmBuilt } from '../../src/shims/tiktoken-wasm';
-import { generateCorpus, longPieces } from './corpus';
+import { generateCorpus, longPieces, SPECIAL_ARGUMENTS, SPECIAL_TEXTS } from './corpus';
 import { plainCopy } from './plain-copy';
 
 const require = createRequire(import.meta.url);
@@ -91,13 +91,8 @@ describe.each(ENCODINGS)('tiktoken under the shim (%s)', (encoding) => {
   });
 
   it('special-token arguments in every combination: the same ids or the same error', () => {
-    const values: Record<string, unknown> = {
-      undefined: undefined, null: null, empty: [], eot: ['<|endoftext|>'], two: ['<|fim_prefix|>', '<|endofprompt|>'],
-      all: 'all', none: 'none', name: '<|endoftext|>', emptyString: '', other: ['junk'], numbers: [1], object: {},
-      set: new Set(['<|endoftext|>']), mixed: ['<|endoftext|>', 1], blank: [''], overlapping: ['<|endo', '<|endoftext|>'],
-    };
-    const texts = ['a<|endoftext|>b<|fim_prefix|>c junk', 'plain text', '<|endoftext|>', 'x<|endofprompt|><|endoftext|>y',
-      '<|endoftext<|endoftext|>|>', 'a\uD800<|endoftext|>\uDC00b', 'none of e here', ''];
+    const values = SPECIAL_ARGUMENTS;
+    const texts = SPECIAL_TEXTS;
     const ref = plainOf(encoding);
     const enc = app.get_encoding(encoding);
     const bad: string[] = [];
