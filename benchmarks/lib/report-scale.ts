@@ -41,7 +41,8 @@ export function scaleFor(values: number[], opts: { include?: number[]; maxTicks?
   return { kind: 'log', min: 10 ** a, max: 10 ** b, ticks, at: (v) => Math.max(0, Math.min(1, (Math.log10(v) - a) / (b - a))) };
 }
 
-/** Axis label of a ratio tick: '0x', '2.5x', '1,000x', '0.1x'. */
+/** Axis label of a ratio tick: '0x', '2.5x', '1,000x', '0.1x', '100kx' (short enough for a decade's room at 720 px). */
 export function ratioTick(t: number): string {
+  if (t >= 10_000) return `${Math.round(t / 1000).toLocaleString('en-US')}kx`;
   return `${t >= 1000 ? Math.round(t).toLocaleString('en-US') : Number(t.toPrecision(3))}x`;
 }

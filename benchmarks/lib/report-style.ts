@@ -20,7 +20,7 @@ table{border-collapse:collapse;width:100%;margin:.8rem 0;table-layout:auto}
 th,td{border-bottom:1px solid #e0e0e0;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th.n,td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .badge{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px;display:inline-block}
-.matrix td.n{min-width:6em}td.worse{color:#c62828;font-weight:600}
+.matrix td.n{min-width:6em}table.kinds th.n{white-space:normal}td.worse{color:#c62828;font-weight:600}
 figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.35rem;overflow-wrap:anywhere}
 .chart .bar-row{display:grid;grid-template-columns:minmax(0,34%) minmax(0,1fr) var(--value-width,6em);gap:.6rem;align-items:center;margin:3px 0}
 .chart .label{font-size:12.5px;text-align:right;overflow-wrap:anywhere;line-height:1.25}
