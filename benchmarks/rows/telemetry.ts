@@ -4,15 +4,15 @@
 // BatchSpanProcessor (its exporter drops the spans: no export I/O in the figure), a MeterProvider with a
 // reader; and a prom-client registry. Same run, rounds interleaved (the order turns each round), equal
 // answers checked first. The figure is the client CPU per request and per streamed chunk
-// (process.cpuUsage over fixed-time load): the targets are <= 5% of the shimmed call's CPU and
+// (process.cpuUsage over fixed-time load): the targets are <= 5% of the shimmed call's CPU and
 // <= 2 µs per chunk.
 //
 // The OpenTelemetry SDK's own work for one call (a span with the same attributes, ended, and the same
 // three or four histogram points) is measured apart, in the same rounds: "OpenTelemetry SDK alone" is the
 // same call with telemetry off inside a bare span made with the same tracer and meter. The accepted floor
-// of a whole answer is that cost plus the 5% for our own work plus the uncertainty of our share's
+// of a whole answer is that cost plus the target's 5% for our own work plus the uncertainty of our share's
 // median (what this shared machine cannot resolve): a regression of ours beyond that fails the gate, the
-// SDK's own cost (which no instrumentation of the call avoids) does not. A stream's floor is the issue's
+// SDK's own cost (which no instrumentation of the call avoids) does not. A stream's floor is the target's
 // 2 µs a chunk for everything, SDK included (per chunk, and per request: 2 µs × its chunks).
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -200,8 +200,8 @@ function result(rounds: Round[], key: 'perReq' | 'perChunk', label: string, unit
   // notch of a median, 1.57 IQR / sqrt(rounds). A difference within it is not one this machine resolves.
   const oursRounds = rounds.map((r) => r.both[key] - r.sdk[key]);
   const noise = (1.57 * (quantile(oursRounds, 0.75) - quantile(oursRounds, 0.25))) / Math.sqrt(rounds.length);
-  // Accepted for a whole answer: the SDK's own work, the 5% for ours, and that uncertainty. For a
-  // stream the target is 2 µs a chunk for everything (the SDK included), per chunk and so per request.
+  // Accepted for a whole answer: the SDK's own work, 5% for ours, and that uncertainty. For a
+  // stream the target is 2 µs a chunk for everything (the SDK included), per chunk and so per request.
   const allowance = chunks > 0 ? CHUNK_TARGET_US * (key === 'perChunk' ? 1 : chunks)
     : Math.max(0, sdk) + OUR_SHARE * offMed + noise;
   const minSpeedup = Math.floor((offMed / (offMed + allowance)) * 100) / 100;
@@ -243,8 +243,10 @@ function row(c: Case): BenchRow {
           if (m === 'off' || m === 'sdk') telemetry(false);
           else telemetry(true, m !== 'prom', m !== 'otel');
         };
-        const ms = ctx.quick ? 350 : 700;
-        const count = ctx.quick ? 7 : 9;
+        // 15 rounds in a full run: with 9, our share's median moved by ±10 µs between runs of the same code
+        // (a whole answer costs ~70 µs), more than the 5% it is held to.
+        const ms = ctx.quick ? 350 : 600;
+        const count = ctx.quick ? 7 : 15;
         await cpuPer(call, 300); // warm-up with telemetry on
         set('sdk');
         await cpuPer(bare, 200);
