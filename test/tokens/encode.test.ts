@@ -17,6 +17,7 @@ import { readTableFile, writeTableFile } from '../../src/accelerators/tokens/tab
 import { NO_RANK, rankListData, RankTables } from '../../src/accelerators/tokens/tables';
 import { TiktokenRules } from '../../src/accelerators/tokens/tiktoken-rules';
 import { generateCorpus, prng, SPECIAL_ARGUMENTS, SPECIAL_TEXTS } from './corpus';
+import { outcome } from './outcome';
 
 const require = createRequire(import.meta.url);
 // litellm's own js-tiktoken, the one an app reaches through litellm.
@@ -35,17 +36,6 @@ function wasmEncoding(name: string): Tiktoken {
 afterAll(() => {
   for (const enc of wasm.values()) enc.free();
 });
-
-type Outcome = string;
-function outcome(fn: () => unknown): Outcome {
-  try {
-    const r = fn();
-    if (r === UNSUPPORTED) return 'UNSUPPORTED';
-    return `${r instanceof Uint32Array ? 'Uint32Array' : Array.isArray(r) ? 'Array' : typeof r}:${Array.from(r as number[]).join(',')}`;
-  } catch (e) {
-    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-  }
-}
 
 const CORPUS = generateCorpus(7_2026, 2000);
 

@@ -10,6 +10,7 @@ import { ENCODINGS } from '../../src/accelerators/tokens/encodings';
 import { isGuarded } from '../../src/shims/guard';
 import { mapsBuilt } from '../../src/shims/js-tiktoken';
 import { generateCorpus, SPECIAL_ARGUMENTS, SPECIAL_TEXTS } from './corpus';
+import { outcome } from './outcome';
 import { plainCopy } from './plain-copy';
 
 const require = createRequire(import.meta.url);
@@ -54,15 +55,6 @@ const plainOf = (name: string): Encoder => {
   if (enc === undefined) plainEncoders.set(name, (enc = plain.getEncoding(name)));
   return enc;
 };
-
-function outcome(fn: () => unknown): string {
-  try {
-    const r = fn();
-    return `${Array.isArray(r) ? 'Array' : typeof r}:${Array.from(r as number[]).join(',')}`;
-  } catch (e) {
-    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-  }
-}
 
 const CORPUS = generateCorpus(16_2026, 2000);
 

@@ -9,6 +9,7 @@ import { encodeTokens } from '../../src/accelerators/tokens/count';
 import { ENCODINGS } from '../../src/accelerators/tokens/encodings';
 import { wasmBuilt } from '../../src/shims/tiktoken-wasm';
 import { generateCorpus, longPieces, SPECIAL_ARGUMENTS, SPECIAL_TEXTS } from './corpus';
+import { outcome } from './outcome';
 import { plainCopy } from './plain-copy';
 
 const require = createRequire(import.meta.url);
@@ -45,15 +46,6 @@ const plainOf = (name: string): Encoder => {
   if (enc === undefined) refs.set(name, (enc = plain.get_encoding(name)));
   return enc;
 };
-
-function outcome(fn: () => unknown): string {
-  try {
-    const r = fn();
-    return `${r instanceof Uint32Array ? 'Uint32Array' : typeof r}:${Array.from(r as Uint32Array).join(',')}`;
-  } catch (e) {
-    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-  }
-}
 
 const CORPUS = generateCorpus(22_1022, 2000);
 
