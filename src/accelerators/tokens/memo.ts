@@ -86,9 +86,11 @@ export class TokenMemo {
     this.#misses++;
     // Counted from the copy: reading a flat string is faster than reading through a concatenation
     // or a slice (a chat message built with a template literal is one), and the copy is made anyway.
-    const key = flatCopy(text);
+    // A text larger than the whole budget is counted as it is and never copied.
+    const fits = entrySize(text) <= this.#maxBytes;
+    const key = fits ? flatCopy(text) : text;
     const n = counter.count(key);
-    this.#insert(map, key, n);
+    if (fits) this.#insert(map, key, n);
     return n;
   }
 
@@ -111,10 +113,9 @@ export class TokenMemo {
     return v >>> 1;
   }
 
-  /** `key` must be a flatCopy: the map keeps it. */
+  /** `key` must be a flatCopy the budget can hold: the map keeps it. */
   #insert(map: Map<string, number>, key: string, n: number): void {
     const size = entrySize(key);
-    if (size > this.#maxBytes) return;
     map.set(key, n * 2);
     this.#queueMaps.push(map);
     this.#queueKeys.push(key);
