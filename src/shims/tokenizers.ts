@@ -25,15 +25,11 @@ const inPlace: FunctionRow['guard'] = { sideEffects: true };
 // Shadow mode on a factory: the two encoders are alike when they are of one class with one pattern and
 // the same special tokens; a deep comparison would build the lazy internals (a js-tiktoken rank map, a
 // WASM encoder) only to compare them.
-type Enc = { patStr?: unknown; specialTokens?: unknown } | null;
-const sameJs = (a: unknown, b: unknown): boolean => {
-  const [x, y] = [a as Enc, b as Enc];
-  return x !== null && y !== null && typeof x === 'object' && typeof y === 'object'
-    && Object.getPrototypeOf(x) === Object.getPrototypeOf(y) && x.patStr === y.patStr
-    && isDeepStrictEqual(x.specialTokens, y.specialTokens);
-};
+type Enc = { patStr?: unknown; specialTokens?: unknown };
 const sameWasm = (a: unknown, b: unknown): boolean =>
   a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Object.getPrototypeOf(a) === Object.getPrototypeOf(b);
+const sameJs = (a: unknown, b: unknown): boolean => sameWasm(a, b) && (a as Enc).patStr === (b as Enc).patStr
+  && isDeepStrictEqual((a as Enc).specialTokens, (b as Enc).specialTokens);
 
 /** getPatchStatus() says, on an applied row, what it left to the library and how often. */
 function note(id: string): (what: string) => void {
